@@ -1,0 +1,203 @@
+"""The core commands: import, check, flags, db, serve, worker, demo.
+
+Each command opens the database (applying migrations), does one unit of work in one
+transaction where it writes, and prints a summary (or JSON with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from checker.cli import UserError, print_json, run_async, table
+from checker.settings import Settings
+from store.db import Database
+
+FLAG_KINDS = (
+    "dead",
+    "unreachable",
+    "blocked",
+    "moved",
+    "evidence_removed",
+    "evidence_changed",
+    "unsupported",
+    "content_drift",
+)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="import articles and their citations from a file")
+    p.add_argument("file", help="article file (JSON, JSON Lines, text, Markdown or HTML)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", "json", "text", "markdown", "html"),
+        help="file format (default: from the extension, then the content)",
+    )
+    p.add_argument("--refs", metavar="FILE", help="reference list for [n] markers")
+    p.add_argument("--article-url", metavar="URL", help="URL of the article (text/Markdown)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("check", help="check the sources that are due (or --all) once")
+    p.add_argument("--all", action="store_true", help="check every source, not only due ones")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("flags", help="list flags")
+    p.add_argument(
+        "--status",
+        default="open",
+        choices=("open", "acknowledged", "muted", "resolved", "all"),
+        help="open (default) includes acknowledged and muted flags not yet resolved",
+    )
+    p.add_argument("--kind", choices=FLAG_KINDS)
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=cmd_flags)
+
+    p = sub.add_parser("db", help="database maintenance")
+    dbsub = p.add_subparsers(dest="db_command", metavar="<db command>", required=True)
+    up = dbsub.add_parser("upgrade", help="apply schema migrations")
+    up.set_defaults(handler=cmd_db_upgrade)
+
+    from checker import demo, monitor_cli
+
+    monitor_cli.register(sub)
+    demo.register(sub)
+
+
+@contextmanager
+def open_db(settings: Settings) -> Iterator[Database]:
+    db = Database(settings.database.url, pool_size=settings.database.pool_size)
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.close()
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    with open_db(settings) as db:
+        print(f"database {db.describe()} is up to date")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.engine import utcnow
+    from checker.ingest import IngestError, load_articles
+    from store.articles import import_articles
+
+    try:
+        articles = load_articles(args.file, args.format, args.refs, article_url=args.article_url)
+    except IngestError as exc:
+        raise UserError(str(exc)) from None
+    with open_db(settings) as db:
+        summary = db.run(lambda s: import_articles(s, articles, utcnow()))
+    if args.json:
+        print_json(summary.as_dict())
+        return 0
+    print(
+        f"imported {len(articles)} article(s) from {args.file}: "
+        f"{summary.articles_added} new, {summary.articles_updated} updated; citations: "
+        f"{summary.citations_added} added, {summary.citations_unchanged} unchanged, "
+        f"{summary.citations_updated} updated, {summary.citations_retired} retired; "
+        f"{summary.sources_added} new source(s)"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.engine import CheckRun, open_checker
+
+    async def go(db: Database) -> dict[str, Any]:
+        async with open_checker(settings) as checker:
+            report = await CheckRun(db, settings, checker).run_once(due_only=not args.all)
+        return report.as_dict()
+
+    with open_db(settings) as db:
+        report = run_async(go(db))
+        opened = db.run(_flag_counts)
+    report["open_flags"] = opened
+    if args.json:
+        print_json(report)
+        return 0
+    print_check_report(report)
+    return 0
+
+
+def print_check_report(report: dict[str, Any]) -> None:
+    states = ", ".join(f"{n} {s}" for s, n in sorted(report["states"].items())) or "nothing due"
+    print(f"checked {report['checked']} source(s): {states}")
+    if report["suspects"]:
+        print(f"pending suspicions ({len(report['suspects'])}), not flagged until confirmed:")
+        for s in report["suspects"]:
+            print(
+                f"  {s['url']}  {s['reason']}  failure {s['failures']}/{s['needed']}, "
+                f"re-check after {s['next_check_at'][:16]}"
+            )
+    for err in report["errors"]:
+        print(f"  internal error on {err['url']}: {err['error']}")
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(report["open_flags"].items()))
+    print(f"open flags: {counts or 'none'}")
+
+
+def _flag_counts(session: Any) -> dict[str, int]:
+    from store.flags import count_open_by_kind
+
+    return count_open_by_kind(session)
+
+
+def cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
+    from store.flags import FlagFilter, list_flags
+
+    flt = FlagFilter(status=args.status, kind=args.kind, limit=args.limit)
+    with open_db(settings) as db:
+        rows = db.run(lambda s: list_flags(s, flt))
+    if args.json:
+        print_json(rows)
+        return 0
+    print(flags_table(rows))
+    return 0
+
+
+def flags_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no flags"
+    body = [
+        [
+            str(r["id"]),
+            r["severity"],
+            r["kind"],
+            r["status"],
+            _flag_reason(r),
+            r["source_url"],
+            r["claim"],
+            _day(r["opened_at"]),
+        ]
+        for r in rows
+    ]
+    headers = ["id", "severity", "kind", "status", "why", "source", "claim", "opened"]
+    return table(body, headers, [5, 8, 16, 12, 22, 40, 40, 10])
+
+
+def _flag_reason(row: dict[str, Any]) -> str:
+    d = row["detail"]
+    if row["kind"] in ("dead", "blocked", "unreachable"):
+        return str(d.get("reason", ""))
+    if row["kind"] == "moved":
+        return f"→ {d.get('final_url', '')}"
+    if row["kind"] == "evidence_changed":
+        return ", ".join(d.get("changes", [])) or "wording"
+    if row["kind"] == "evidence_removed":
+        return str(d.get("hidden_by") or "passage gone")
+    if row["kind"] == "unsupported":
+        return f"score {d.get('score')}"
+    return f"drift {d.get('drift')}"
+
+
+def _day(iso: str | None) -> str:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%Y-%m-%d") if iso else ""

@@ -1,0 +1,86 @@
+"""What the store hands the pipeline (a task) and what the pipeline hands back (an outcome).
+
+A task is everything one source check needs to know about the past; an outcome is
+everything it learned, written back by the store in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from checker.model import Document, Evidence, FlagKind, FlagSpec, Liveness, Support
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """Failure bookkeeping that turns single failures into confirmed ones."""
+
+    state: str = "new"  # new | ok | suspect | dead | unreachable | blocked | moved
+    reason: str = ""
+    failure_count: int = 0
+    first_failure_at: datetime | None = None
+    last_failure_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CitationTask:
+    id: int
+    claim: str
+    quote: str | None
+    evidence: Evidence | None  # None until the first successful check anchors it
+    baseline_snapshot_id: int | None
+    support_hash: str | None  # content hash the last support score was computed on
+    article_published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SourceTask:
+    id: int
+    url: str
+    health: SourceHealth
+    citations: tuple[CitationTask, ...]
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    last_snapshot_id: int | None = None
+    interval_s: float = 86_400.0
+    unchanged_checks: int = 0
+    last_checked_at: datetime | None = None
+    archived_url: str | None = None
+    newest_article_at: datetime | None = None  # freshest citing article: checked more often
+    # text of the snapshots the citations' evidence was anchored on (and the last one)
+    snapshots: dict[int, Document] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CitationOutcome:
+    citation_id: int
+    conditions: tuple[FlagSpec, ...]  # what holds now: open or keep these flags
+    judged: frozenset[FlagKind]  # kinds this check could assess: resolve those not in conditions
+    evidence: Evidence | None = None  # set when anchored by this check (new baseline)
+    support: Support | None = None  # set when scored by this check
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    source_id: int
+    checked_at: datetime
+    liveness: Liveness
+    health: SourceHealth
+    next_check_at: datetime
+    interval_s: float
+    unchanged_checks: int
+    citations: tuple[CitationOutcome, ...]
+    status: int | None = None
+    final_url: str = ""
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    document: Document | None = None  # text to snapshot (None: nothing new was read)
+    content_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    archived_url: str | None = None
+    worker: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,166 @@
+"""Outcome → flags: which conditions hold for a source and its citations now.
+
+Pure. The store turns conditions into flags: it opens a flag for a condition that has
+none, escalates one whose severity rose, and resolves (as "recovered") the open flags
+of every kind this check *judged* that no longer holds. A kind that was not judged
+(the fetch failed, the text did not change) keeps its flags as they are.
+
+A single failed fetch is never a dead link: failures are counted only when at least
+`confirm_interval_s` apart, and `dead` / `unreachable` open once `confirm_failures`
+of them have been seen, as mature link checkers do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from checker.model import (
+    EvidenceChange,
+    EvidenceStatus,
+    FlagKind,
+    FlagSpec,
+    Liveness,
+    LivenessState,
+    Severity,
+    Support,
+    SupportLabel,
+)
+from checker.outcome import SourceHealth
+from checker.settings import EvidenceSettings, MonitorSettings
+
+SOURCE_KINDS = frozenset({FlagKind.DEAD, FlagKind.UNREACHABLE, FlagKind.BLOCKED, FlagKind.MOVED})
+EVIDENCE_KINDS = frozenset(
+    {FlagKind.EVIDENCE_REMOVED, FlagKind.EVIDENCE_CHANGED, FlagKind.CONTENT_DRIFT}
+)
+_HEALTHY_STATE = {
+    LivenessState.ALIVE: "ok",
+    LivenessState.UNCHECKABLE: "ok",
+    LivenessState.BLOCKED: "blocked",
+    LivenessState.MOVED: "moved",
+}
+
+
+def next_health(
+    before: SourceHealth, liveness: Liveness, now: datetime, settings: MonitorSettings
+) -> SourceHealth:
+    """Count this check towards (or reset) the confirmation of a failure."""
+    if not liveness.is_failure:
+        return SourceHealth(state=_HEALTHY_STATE[liveness.state], reason=liveness.reason)
+    if before.failure_count == 0 or before.last_failure_at is None:
+        count, first, last = 1, now, now
+    elif (now - before.last_failure_at).total_seconds() >= settings.confirm_interval_s:
+        count, first, last = before.failure_count + 1, before.first_failure_at or now, now
+    else:  # too soon after the last counted failure to count again
+        count, first, last = before.failure_count, before.first_failure_at, before.last_failure_at
+    confirmed = count >= settings.confirm_failures
+    if not confirmed:
+        state = "suspect"
+    else:
+        state = "dead" if liveness.state is LivenessState.DEAD else "unreachable"
+    return SourceHealth(state, liveness.reason, count, first, last)
+
+
+def is_confirmed(health: SourceHealth) -> bool:
+    return health.state in ("dead", "unreachable")
+
+
+def source_conditions(
+    liveness: Liveness, health: SourceHealth, *, archived_url: str | None = None
+) -> tuple[list[FlagSpec], frozenset[FlagKind]]:
+    """Flags about the source itself, shared by all its citations."""
+    detail: dict[str, Any] = {"reason": liveness.reason, **liveness.detail}
+    state = liveness.state
+    if state in (LivenessState.ALIVE, LivenessState.UNCHECKABLE):
+        return [], SOURCE_KINDS
+    if state is LivenessState.MOVED:
+        return [FlagSpec(FlagKind.MOVED, Severity.LOW, detail)], SOURCE_KINDS
+    if state is LivenessState.BLOCKED:
+        return [FlagSpec(FlagKind.BLOCKED, Severity.LOW, detail)], SOURCE_KINDS
+    if not is_confirmed(health):
+        return [], frozenset()  # a suspicion: reported by `check`, not flagged yet
+    detail |= {
+        "failures": health.failure_count,
+        "failing_since": health.first_failure_at.isoformat() if health.first_failure_at else None,
+    }
+    if state is LivenessState.DEAD:
+        if archived_url:
+            detail["archived_url"] = archived_url
+        return [FlagSpec(FlagKind.DEAD, Severity.HIGH, detail)], SOURCE_KINDS
+    return [FlagSpec(FlagKind.UNREACHABLE, Severity.MEDIUM, detail)], SOURCE_KINDS - {FlagKind.DEAD}
+
+
+def evidence_conditions(
+    change: EvidenceChange, settings: EvidenceSettings
+) -> tuple[list[FlagSpec], frozenset[FlagKind]]:
+    detail: dict[str, Any] = {
+        "before": change.before,
+        "after": change.after,
+        "diff": [list(op) for op in change.diff],
+        "changes": list(change.changes),
+        "notices": list(change.notices),
+        "drift": round(change.drift, 3),
+    }
+    if change.status is EvidenceStatus.REMOVED:
+        detail["hidden_by"] = change.hidden_by
+        return [FlagSpec(FlagKind.EVIDENCE_REMOVED, Severity.HIGH, detail)], EVIDENCE_KINDS
+    if change.status is EvidenceStatus.MODIFIED:
+        severity = Severity(change.severity)
+        return [FlagSpec(FlagKind.EVIDENCE_CHANGED, severity, detail)], EVIDENCE_KINDS
+    if change.drift >= settings.drift_threshold:
+        return [FlagSpec(FlagKind.CONTENT_DRIFT, Severity.LOW, detail)], EVIDENCE_KINDS
+    return [], EVIDENCE_KINDS
+
+
+def support_conditions(
+    support: Support, *, quote_missing: bool = False
+) -> tuple[list[FlagSpec], frozenset[FlagKind]]:
+    detail: dict[str, Any] = {
+        "score": round(support.score, 3),
+        "label": support.label.value,
+        "passages": list(support.passages[:3]),
+        "backend": support.backend,
+    }
+    if quote_missing:
+        detail["quote_not_found"] = True
+        return [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, detail)], frozenset(
+            {FlagKind.UNSUPPORTED}
+        )
+    if support.label is SupportLabel.UNSUPPORTED:
+        return [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, detail)], frozenset(
+            {FlagKind.UNSUPPORTED}
+        )
+    if support.label is SupportLabel.SUPPORTED:
+        return [], frozenset({FlagKind.UNSUPPORTED})
+    return [], frozenset()  # uncertain: neither open nor resolve
+
+
+def combine(
+    source: tuple[list[FlagSpec], frozenset[FlagKind]],
+    *parts: tuple[list[FlagSpec], frozenset[FlagKind]],
+) -> tuple[tuple[FlagSpec, ...], frozenset[FlagKind]]:
+    """Merge condition sets; a moved source whose evidence is gone is reported as removed."""
+    conditions = list(source[0])
+    judged = set(source[1])
+    for specs, kinds in parts:
+        conditions += specs
+        judged |= kinds
+    kinds_now = {c.kind for c in conditions}
+    if FlagKind.MOVED in kinds_now and FlagKind.EVIDENCE_REMOVED in kinds_now:
+        conditions = [c for c in conditions if c.kind is not FlagKind.MOVED]
+        conditions = [
+            replace(c, detail=c.detail | {"moved_to": source_moved_to(source[0])})
+            if c.kind is FlagKind.EVIDENCE_REMOVED
+            else c
+            for c in conditions
+        ]
+    return tuple(conditions), frozenset(judged)
+
+
+def source_moved_to(specs: list[FlagSpec]) -> str | None:
+    for spec in specs:
+        if spec.kind is FlagKind.MOVED:
+            value = spec.detail.get("final_url") or spec.detail.get("new_url")
+            return str(value) if value else None
+    return None

@@ -1,0 +1,178 @@
+"""Writing one check's outcome: check row, snapshot, source state, citation evidence and
+support, flags, flag events and outbox rows, all in the caller's single transaction.
+
+Writing the same outcome twice changes nothing the second time: snapshots are unique
+per content hash, and flags per (citation, kind) while unresolved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from checker.model import Document
+from checker.outcome import SourceOutcome
+from store.flags import reconcile_flags
+from store.tables import Citation, Snapshot, Source, SourceCheck
+
+
+def record_outcome(
+    session: Session,
+    outcome: SourceOutcome,
+    *,
+    owner: str | None = None,
+    check_history: int = 200,
+    snapshot_history: int = 20,
+) -> bool:
+    """Write the outcome; False (and nothing written) if `owner` lost the lease meanwhile."""
+    source = session.get(Source, outcome.source_id, with_for_update=True)
+    if source is None:
+        return False
+    if owner is not None and source.lease_owner != owner:
+        return False  # another worker took the source over: its result wins
+    now = outcome.checked_at
+    snapshot_id = _snapshot(session, source, outcome)
+
+    check = SourceCheck(
+        source_id=outcome.source_id,
+        checked_at=now,
+        status=outcome.status,
+        final_url=outcome.final_url[:2048],
+        error=outcome.error,
+        state=outcome.liveness.state.value,
+        reason=outcome.liveness.reason,
+        elapsed_ms=outcome.elapsed_ms,
+        snapshot_id=snapshot_id,
+        worker=outcome.worker,
+        detail=outcome.detail,
+    )
+    session.add(check)
+
+    health = outcome.health
+    source.state, source.reason = health.state, health.reason
+    source.failure_count = health.failure_count
+    source.first_failure_at, source.last_failure_at = (
+        health.first_failure_at,
+        health.last_failure_at,
+    )
+    source.last_status, source.final_url = outcome.status, outcome.final_url[:2048] or None
+    source.last_checked_at = now
+    source.next_check_at, source.interval_s = outcome.next_check_at, outcome.interval_s
+    source.unchanged_checks = outcome.unchanged_checks
+    source.etag, source.last_modified = outcome.etag, outcome.last_modified
+    if outcome.content_hash:
+        source.content_hash = outcome.content_hash
+    if snapshot_id is not None:
+        source.last_snapshot_id = snapshot_id
+    if outcome.archived_url:
+        source.archived_url = outcome.archived_url
+    source.lease_owner, source.lease_expires_at = None, None
+
+    current_snapshot = snapshot_id or source.last_snapshot_id
+    citations = {
+        c.id: c
+        for c in session.execute(
+            select(Citation).where(Citation.source_id == source.id, Citation.retired_at.is_(None))  # type: ignore[union-attr]
+        ).scalars()
+    }
+    for result in outcome.citations:
+        citation = citations.get(result.citation_id)
+        if citation is None:
+            continue  # retired by a re-import while the check ran
+        if result.evidence is not None and citation.evidence is None:
+            citation.evidence = dataclasses.asdict(result.evidence)
+            citation.baseline_snapshot_id = current_snapshot
+        if result.support is not None:
+            citation.support_score = result.support.score
+            citation.support_label = result.support.label.value
+            citation.support_passage = result.support.passages[0] if result.support.passages else ""
+            citation.support_backend = result.support.backend
+            citation.support_hash = outcome.content_hash
+        reconcile_flags(session, citation, result.conditions, result.judged, now)
+
+    session.flush()
+    _trim_history(session, source, check_history, snapshot_history)
+    return True
+
+
+def _snapshot(session: Session, source: Source, outcome: SourceOutcome) -> int | None:
+    doc: Document | None = outcome.document
+    if doc is None or not outcome.content_hash:
+        return None
+    existing = session.execute(
+        select(Snapshot).where(
+            Snapshot.source_id == source.id, Snapshot.content_hash == outcome.content_hash
+        )
+    ).scalar_one_or_none()
+    if existing is not None:  # content went back to an earlier version
+        existing.last_seen_at = outcome.checked_at
+        return existing.id
+    assert source.id is not None
+    snap = Snapshot(
+        source_id=source.id,
+        content_hash=outcome.content_hash,
+        title=doc.title,
+        text=doc.text,
+        kind=doc.kind,
+        final_url=outcome.final_url[:2048],
+        fetched_at=outcome.checked_at,
+        last_seen_at=outcome.checked_at,
+    )
+    session.add(snap)
+    session.flush()
+    return snap.id
+
+
+def _trim_history(
+    session: Session, source: Source, check_history: int, snapshot_history: int
+) -> None:
+    """Keep the newest checks and snapshots; never drop a snapshot a citation anchors on."""
+    old_checks = (
+        select(SourceCheck.id)
+        .where(SourceCheck.source_id == source.id)
+        .order_by(SourceCheck.checked_at.desc(), SourceCheck.id.desc())  # type: ignore[attr-defined,union-attr]
+        .offset(check_history)
+    )
+    ids = list(session.execute(old_checks).scalars())
+    if ids:
+        session.execute(delete(SourceCheck).where(SourceCheck.id.in_(ids)))  # type: ignore[union-attr]
+    keep = {
+        i
+        for i in session.execute(
+            select(Citation.baseline_snapshot_id).where(Citation.source_id == source.id)
+        ).scalars()
+        if i
+    } | {source.last_snapshot_id}
+    old_snaps = (
+        select(Snapshot.id)
+        .where(Snapshot.source_id == source.id)
+        .order_by(Snapshot.last_seen_at.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+        .offset(snapshot_history)
+    )
+    drop = [i for i in session.execute(old_snaps).scalars() if i not in keep]
+    if drop:
+        session.execute(delete(Snapshot).where(Snapshot.id.in_(drop)))  # type: ignore[union-attr]
+
+
+def record_internal_error(
+    session: Session, source_id: int, *, owner: str, now: datetime, message: str, retry_at: datetime
+) -> None:
+    """A bug (not the source) broke the check: keep a trace and retry later, flag nothing."""
+    source = session.get(Source, source_id, with_for_update=True)
+    if source is None or source.lease_owner != owner:
+        return
+    session.add(
+        SourceCheck(
+            source_id=source_id,
+            checked_at=now,
+            error="internal",
+            state="error",
+            worker=owner,
+            detail={"error_message": message[:2000]},
+        )
+    )
+    source.next_check_at = retry_at
+    source.lease_owner, source.lease_expires_at = None, None

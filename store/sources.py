@@ -1,0 +1,181 @@
+"""Picking sources to check (leases) and loading what a check needs to know (tasks).
+
+A lease is taken in one statement: `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
+LOCKED) RETURNING id` on PostgreSQL, the same without the locking clause on SQLite,
+where the statement itself is atomic (SQLite has one writer at a time). A lease whose
+worker died simply expires and is taken over by the next worker that asks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlmodel import Session
+
+from checker.model import Document, Evidence
+from checker.outcome import CitationTask, SourceHealth, SourceTask
+from store.tables import Article, Citation, Snapshot, Source
+
+
+def lease_sources(
+    session: Session,
+    *,
+    owner: str,
+    now: datetime,
+    limit: int,
+    lease_s: float,
+    due_only: bool = True,
+    checked_before: datetime | None = None,
+    source_ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Lease up to `limit` sources (most overdue first) to `owner`; return their ids.
+
+    `due_only=False` leases sources whether due or not; `checked_before` then keeps a
+    pass over everything from taking the same source twice.
+    """
+    free = or_(Source.lease_expires_at.is_(None), Source.lease_expires_at < now)  # type: ignore[union-attr,operator]
+    pick = select(Source.id).where(free, _has_live_citation())
+    if due_only:
+        pick = pick.where(Source.next_check_at <= now)
+    if checked_before is not None:
+        pick = pick.where(
+            or_(Source.last_checked_at.is_(None), Source.last_checked_at < checked_before)  # type: ignore[union-attr,operator]
+        )
+    if source_ids is not None:
+        pick = pick.where(Source.id.in_(list(source_ids)))  # type: ignore[union-attr]
+    pick = pick.order_by(Source.next_check_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(Source)
+        .where(Source.id.in_(pick.scalar_subquery()))  # type: ignore[union-attr]
+        .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s))
+        .returning(Source.id)
+    )
+    return sorted(row[0] for row in session.execute(stmt))
+
+
+def renew_leases(
+    session: Session, *, owner: str, ids: Sequence[int], now: datetime, lease_s: float
+) -> int:
+    """Heartbeat: extend the leases `owner` still holds; returns how many it holds."""
+    if not ids:
+        return 0
+    stmt = (
+        update(Source)
+        .where(Source.id.in_(list(ids)), Source.lease_owner == owner)  # type: ignore[union-attr]
+        .values(lease_expires_at=now + timedelta(seconds=lease_s))
+    )
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def release_leases(session: Session, *, owner: str, ids: Sequence[int] | None = None) -> int:
+    stmt = update(Source).where(Source.lease_owner == owner)
+    if ids is not None:
+        stmt = stmt.where(Source.id.in_(list(ids)))  # type: ignore[union-attr]
+    stmt = stmt.values(lease_owner=None, lease_expires_at=None)
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def count_due(session: Session, now: datetime) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Source)
+        .where(Source.next_check_at <= now, _has_live_citation())
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def oldest_due(session: Session, now: datetime) -> datetime | None:
+    stmt = select(func.min(Source.next_check_at)).where(
+        Source.next_check_at <= now, _has_live_citation()
+    )
+    value = session.execute(stmt).scalar_one_or_none()
+    return value if isinstance(value, datetime) else None
+
+
+def _has_live_citation() -> Any:
+    live = select(Citation.id).where(
+        Citation.source_id == Source.id,
+        Citation.retired_at.is_(None),  # type: ignore[union-attr]
+    )
+    return live.exists()
+
+
+def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
+    """Everything the pipeline needs for these sources, in three queries."""
+    if not ids:
+        return []
+    sources = session.execute(select(Source).where(Source.id.in_(list(ids)))).scalars().all()  # type: ignore[union-attr]
+    rows = session.execute(
+        select(Citation, Article.published_at, Article.imported_at)
+        .join(Article, and_(Article.id == Citation.article_id))
+        .where(Citation.source_id.in_(list(ids)), Citation.retired_at.is_(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(Citation.id)
+    ).all()
+    by_source: dict[int, list[tuple[Citation, datetime | None, datetime]]] = defaultdict(list)
+    snapshot_ids: set[int] = set()
+    for citation, published, imported in rows:
+        by_source[citation.source_id].append((citation, published, imported))
+        if citation.baseline_snapshot_id:
+            snapshot_ids.add(citation.baseline_snapshot_id)
+    snapshot_ids |= {s.last_snapshot_id for s in sources if s.last_snapshot_id}
+    snapshots = {
+        snap.id: Document.from_text(snap.title, snap.text, snap.kind)
+        for snap in session.execute(
+            select(Snapshot).where(Snapshot.id.in_(sorted(snapshot_ids)))  # type: ignore[union-attr]
+        ).scalars()
+        if snap.id is not None
+    }
+    tasks = []
+    for src in sources:
+        assert src.id is not None
+        cites = by_source.get(src.id, [])
+        wanted = {src.last_snapshot_id} | {c.baseline_snapshot_id for c, _, _ in cites}
+        tasks.append(
+            SourceTask(
+                id=src.id,
+                url=src.url,
+                health=SourceHealth(
+                    src.state,
+                    src.reason,
+                    src.failure_count,
+                    src.first_failure_at,
+                    src.last_failure_at,
+                ),
+                citations=tuple(_citation_task(c, published) for c, published, _ in cites),
+                etag=src.etag,
+                last_modified=src.last_modified,
+                content_hash=src.content_hash,
+                last_snapshot_id=src.last_snapshot_id,
+                interval_s=src.interval_s,
+                unchanged_checks=src.unchanged_checks,
+                last_checked_at=src.last_checked_at,
+                archived_url=src.archived_url,
+                newest_article_at=max((p or i for _, p, i in cites), default=None),
+                snapshots={k: v for k, v in snapshots.items() if k in wanted},
+            )
+        )
+    return tasks
+
+
+def _citation_task(citation: Citation, published: datetime | None) -> CitationTask:
+    assert citation.id is not None
+    evidence = None
+    if citation.evidence:
+        data = dict(citation.evidence)
+        data["passages"] = tuple(data.get("passages", ()))
+        evidence = Evidence(**data)
+    return CitationTask(
+        id=citation.id,
+        claim=citation.claim,
+        quote=citation.quote,
+        evidence=evidence,
+        baseline_snapshot_id=citation.baseline_snapshot_id,
+        support_hash=citation.support_hash,
+        article_published_at=published,
+    )
