@@ -48,6 +48,7 @@ def next_health(
     """Count this check towards (or reset) the confirmation of a failure."""
     if not liveness.is_failure:
         return SourceHealth(state=_HEALTHY_STATE[liveness.state], reason=liveness.reason)
+    first: datetime | None
     if before.failure_count == 0 or before.last_failure_at is None:
         count, first, last = 1, now, now
     elif (now - before.last_failure_at).total_seconds() >= settings.confirm_interval_s:

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from checker.urls import host_of
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from checker.model import ArticleIn, CitationIn
 from checker.text import fold
+from checker.urls import host_of
 from store.flags import resolve
 from store.tables import Article, Citation, Flag, Source
 
@@ -47,9 +46,7 @@ def import_articles(
     summary = ImportSummary()
     sources = _sources_for(session, {c.url for a in articles for c in a.citations}, now, summary)
     for article_in in articles:
-        article = session.execute(
-            select(Article).where(Article.url == article_in.url)
-        ).scalar_one_or_none()
+        article = session.exec(select(Article).where(Article.url == article_in.url)).one_or_none()
         if article is None:
             article = Article(url=article_in.url, imported_at=now, updated_at=now)
             session.add(article)
@@ -74,8 +71,8 @@ def _sources_for(
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = session.execute(select(Source.url, Source.id).where(Source.url.in_(chunk)))  # type: ignore[attr-defined]
-        found.update({url: sid for url, sid in rows})
+        rows = session.exec(select(Source.url, Source.id).where(col(Source.url).in_(chunk)))
+        found.update({url: sid for url, sid in rows if sid is not None})
     for url in wanted:
         if url in found:
             continue
@@ -97,10 +94,7 @@ def _sync_citations(
     summary: ImportSummary,
 ) -> None:
     existing = {
-        c.key: c
-        for c in session.execute(
-            select(Citation).where(Citation.article_id == article_id)
-        ).scalars()
+        c.key: c for c in session.exec(select(Citation).where(Citation.article_id == article_id))
     }
     seen: set[str] = set()
     for position, cit in enumerate(incoming):
@@ -138,7 +132,7 @@ def _sync_citations(
         if key not in seen and row.retired_at is None:
             row.retired_at = now
             summary.citations_retired += 1
-            for flag in session.execute(
-                select(Flag).where(Flag.citation_id == row.id, Flag.resolved_at.is_(None))  # type: ignore[union-attr]
-            ).scalars():
+            for flag in session.exec(
+                select(Flag).where(Flag.citation_id == row.id, col(Flag.resolved_at).is_(None))
+            ):
                 resolve(session, flag, actor="import", by="retired", now=now)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
 
 from checker.model import FlagKind, FlagSpec, Severity
 from store.tables import FLAG_STATUSES, AlertEvent, Article, Citation, Flag, FlagEvent, Source
@@ -39,9 +39,9 @@ def reconcile_flags(
     assert citation.id is not None
     open_flags = {
         f.kind: f
-        for f in session.execute(
-            select(Flag).where(Flag.citation_id == citation.id, Flag.resolved_at.is_(None))  # type: ignore[union-attr]
-        ).scalars()
+        for f in session.exec(
+            select(Flag).where(Flag.citation_id == citation.id, col(Flag.resolved_at).is_(None))
+        )
     }
     held: set[str] = set()
     for spec in conditions:
@@ -66,13 +66,13 @@ def reconcile_flags(
 
 
 def _dismissed_as_false_alarm(session: Session, citation_id: int, kind: FlagKind, sig: str) -> bool:
-    rows = session.execute(
+    rows = session.exec(
         select(Flag.detail).where(
             Flag.citation_id == citation_id,
             Flag.kind == kind.value,
             Flag.resolved_by == "false_alarm",
         )
-    ).scalars()
+    )
     return any(d.get("signature") == sig for d in rows)
 
 
@@ -208,13 +208,13 @@ class FlagFilter:
 
 def list_flags(session: Session, flt: FlagFilter) -> list[dict[str, Any]]:
     stmt = (
-        select(Flag, Citation.claim, Citation.ref, Article.url, Article.title, Source.url)
-        .join(Citation, Citation.id == Flag.citation_id)  # type: ignore[arg-type]
-        .join(Article, Article.id == Flag.article_id)  # type: ignore[arg-type]
-        .join(Source, Source.id == Flag.source_id)  # type: ignore[arg-type]
+        select(Flag, Citation, Article, Source)
+        .join(Citation, col(Citation.id) == col(Flag.citation_id))
+        .join(Article, col(Article.id) == col(Flag.article_id))
+        .join(Source, col(Source.id) == col(Flag.source_id))
     )
     if flt.status == "open":
-        stmt = stmt.where(Flag.resolved_at.is_(None))  # type: ignore[union-attr]
+        stmt = stmt.where(col(Flag.resolved_at).is_(None))
     elif flt.status != "all":
         if flt.status not in FLAG_STATUSES:
             raise ValueError(f"unknown status {flt.status!r}")
@@ -227,7 +227,7 @@ def list_flags(session: Session, flt: FlagFilter) -> list[dict[str, Any]]:
         stmt = stmt.where(Flag.article_id == flt.article_id)
     if flt.source_id is not None:
         stmt = stmt.where(Flag.source_id == flt.source_id)
-    stmt = stmt.order_by(_SEVERITY_ORDER, Flag.opened_at, Flag.id).limit(flt.limit)
+    stmt = stmt.order_by(_SEVERITY_ORDER, col(Flag.opened_at), col(Flag.id)).limit(flt.limit)
     stmt = stmt.offset(flt.offset)
     return [
         {
@@ -235,24 +235,24 @@ def list_flags(session: Session, flt: FlagFilter) -> list[dict[str, Any]]:
             "kind": flag.kind,
             "severity": flag.severity,
             "status": flag.status,
-            "article_url": article_url,
-            "article_title": title,
-            "source_url": source_url,
-            "ref": ref,
-            "claim": claim,
+            "article_url": article.url,
+            "article_title": article.title,
+            "source_url": source.url,
+            "ref": citation.ref,
+            "claim": citation.claim,
             "opened_at": _iso(flag.opened_at),
             "updated_at": _iso(flag.updated_at),
             "resolved_at": _iso(flag.resolved_at),
             "resolved_by": flag.resolved_by,
             "detail": {k: v for k, v in flag.detail.items() if k != "signature"},
         }
-        for flag, claim, ref, article_url, title, source_url in session.execute(stmt)
+        for flag, citation, article, source in session.exec(stmt)
     ]
 
 
 def count_open_by_kind(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(Flag.kind, func.count()).where(Flag.resolved_at.is_(None)).group_by(Flag.kind)  # type: ignore[union-attr]
+    rows = session.exec(
+        select(Flag.kind, func.count()).where(col(Flag.resolved_at).is_(None)).group_by(Flag.kind)
     )
     return {kind: int(n) for kind, n in rows}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from checker.model import Document
 from checker.outcome import SourceOutcome
@@ -74,9 +74,11 @@ def record_outcome(
     current_snapshot = snapshot_id or source.last_snapshot_id
     citations = {
         c.id: c
-        for c in session.execute(
-            select(Citation).where(Citation.source_id == source.id, Citation.retired_at.is_(None))  # type: ignore[union-attr]
-        ).scalars()
+        for c in session.exec(
+            select(Citation).where(
+                Citation.source_id == source.id, col(Citation.retired_at).is_(None)
+            )
+        )
     }
     for result in outcome.citations:
         citation = citations.get(result.citation_id)
@@ -102,11 +104,11 @@ def _snapshot(session: Session, source: Source, outcome: SourceOutcome) -> int |
     doc: Document | None = outcome.document
     if doc is None or not outcome.content_hash:
         return None
-    existing = session.execute(
+    existing = session.exec(
         select(Snapshot).where(
             Snapshot.source_id == source.id, Snapshot.content_hash == outcome.content_hash
         )
-    ).scalar_one_or_none()
+    ).one_or_none()
     if existing is not None:  # content went back to an earlier version
         existing.last_seen_at = outcome.checked_at
         return existing.id
@@ -133,28 +135,28 @@ def _trim_history(
     old_checks = (
         select(SourceCheck.id)
         .where(SourceCheck.source_id == source.id)
-        .order_by(SourceCheck.checked_at.desc(), SourceCheck.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(SourceCheck.checked_at).desc(), col(SourceCheck.id).desc())
         .offset(check_history)
     )
-    ids = list(session.execute(old_checks).scalars())
+    ids = list(session.exec(old_checks))
     if ids:
-        session.execute(delete(SourceCheck).where(SourceCheck.id.in_(ids)))  # type: ignore[union-attr]
+        session.exec(delete(SourceCheck).where(col(SourceCheck.id).in_(ids)))
     keep = {
         i
-        for i in session.execute(
+        for i in session.exec(
             select(Citation.baseline_snapshot_id).where(Citation.source_id == source.id)
-        ).scalars()
+        )
         if i
     } | {source.last_snapshot_id}
     old_snaps = (
         select(Snapshot.id)
         .where(Snapshot.source_id == source.id)
-        .order_by(Snapshot.last_seen_at.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(Snapshot.last_seen_at).desc(), col(Snapshot.id).desc())
         .offset(snapshot_history)
     )
-    drop = [i for i in session.execute(old_snaps).scalars() if i not in keep]
+    drop = [i for i in session.exec(old_snaps) if i not in keep]
     if drop:
-        session.execute(delete(Snapshot).where(Snapshot.id.in_(drop)))  # type: ignore[union-attr]
+        session.exec(delete(Snapshot).where(col(Snapshot.id).in_(drop)))
 
 
 def record_internal_error(

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
 
 from checker.model import Document, Evidence
 from checker.outcome import CitationTask, SourceHealth, SourceTask
@@ -37,26 +37,26 @@ def lease_sources(
     `due_only=False` leases sources whether due or not; `checked_before` then keeps a
     pass over everything from taking the same source twice.
     """
-    free = or_(Source.lease_expires_at.is_(None), Source.lease_expires_at < now)  # type: ignore[union-attr,operator]
+    free = or_(col(Source.lease_expires_at).is_(None), col(Source.lease_expires_at) < now)
     pick = select(Source.id).where(free, _has_live_citation())
     if due_only:
         pick = pick.where(Source.next_check_at <= now)
     if checked_before is not None:
         pick = pick.where(
-            or_(Source.last_checked_at.is_(None), Source.last_checked_at < checked_before)  # type: ignore[union-attr,operator]
+            or_(col(Source.last_checked_at).is_(None), col(Source.last_checked_at) < checked_before)
         )
     if source_ids is not None:
-        pick = pick.where(Source.id.in_(list(source_ids)))  # type: ignore[union-attr]
-    pick = pick.order_by(Source.next_check_at).limit(limit)
+        pick = pick.where(col(Source.id).in_(list(source_ids)))
+    pick = pick.order_by(col(Source.next_check_at)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
         update(Source)
-        .where(Source.id.in_(pick.scalar_subquery()))  # type: ignore[union-attr]
+        .where(col(Source.id).in_(pick.scalar_subquery()))
         .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s))
-        .returning(Source.id)
+        .returning(col(Source.id))
     )
-    return sorted(row[0] for row in session.execute(stmt))
+    return sorted(row[0] for row in session.exec(stmt))
 
 
 def renew_leases(
@@ -67,18 +67,18 @@ def renew_leases(
         return 0
     stmt = (
         update(Source)
-        .where(Source.id.in_(list(ids)), Source.lease_owner == owner)  # type: ignore[union-attr]
+        .where(col(Source.id).in_(list(ids)), col(Source.lease_owner) == owner)
         .values(lease_expires_at=now + timedelta(seconds=lease_s))
     )
-    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return int(session.exec(stmt).rowcount)
 
 
 def release_leases(session: Session, *, owner: str, ids: Sequence[int] | None = None) -> int:
-    stmt = update(Source).where(Source.lease_owner == owner)
+    stmt = update(Source).where(col(Source.lease_owner) == owner)
     if ids is not None:
-        stmt = stmt.where(Source.id.in_(list(ids)))  # type: ignore[union-attr]
+        stmt = stmt.where(col(Source.id).in_(list(ids)))
     stmt = stmt.values(lease_owner=None, lease_expires_at=None)
-    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return int(session.exec(stmt).rowcount)
 
 
 def count_due(session: Session, now: datetime) -> int:
@@ -87,21 +87,21 @@ def count_due(session: Session, now: datetime) -> int:
         .select_from(Source)
         .where(Source.next_check_at <= now, _has_live_citation())
     )
-    return int(session.execute(stmt).scalar_one())
+    return int(session.exec(stmt).one())
 
 
 def oldest_due(session: Session, now: datetime) -> datetime | None:
     stmt = select(func.min(Source.next_check_at)).where(
         Source.next_check_at <= now, _has_live_citation()
     )
-    value = session.execute(stmt).scalar_one_or_none()
+    value = session.exec(stmt).one_or_none()
     return value if isinstance(value, datetime) else None
 
 
 def _has_live_citation() -> Any:
     live = select(Citation.id).where(
         Citation.source_id == Source.id,
-        Citation.retired_at.is_(None),  # type: ignore[union-attr]
+        col(Citation.retired_at).is_(None),
     )
     return live.exists()
 
@@ -110,12 +110,12 @@ def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
     """Everything the pipeline needs for these sources, in three queries."""
     if not ids:
         return []
-    sources = session.execute(select(Source).where(Source.id.in_(list(ids)))).scalars().all()  # type: ignore[union-attr]
-    rows = session.execute(
+    sources = session.exec(select(Source).where(col(Source.id).in_(list(ids)))).all()
+    rows = session.exec(
         select(Citation, Article.published_at, Article.imported_at)
-        .join(Article, and_(Article.id == Citation.article_id))
-        .where(Citation.source_id.in_(list(ids)), Citation.retired_at.is_(None))  # type: ignore[attr-defined,union-attr]
-        .order_by(Citation.id)
+        .join(Article, col(Article.id) == col(Citation.article_id))
+        .where(col(Citation.source_id).in_(list(ids)), col(Citation.retired_at).is_(None))
+        .order_by(col(Citation.id))
     ).all()
     by_source: dict[int, list[tuple[Citation, datetime | None, datetime]]] = defaultdict(list)
     snapshot_ids: set[int] = set()
@@ -126,9 +126,7 @@ def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
     snapshot_ids |= {s.last_snapshot_id for s in sources if s.last_snapshot_id}
     snapshots = {
         snap.id: Document.from_text(snap.title, snap.text, snap.kind)
-        for snap in session.execute(
-            select(Snapshot).where(Snapshot.id.in_(sorted(snapshot_ids)))  # type: ignore[union-attr]
-        ).scalars()
+        for snap in session.exec(select(Snapshot).where(col(Snapshot.id).in_(sorted(snapshot_ids))))
         if snap.id is not None
     }
     tasks = []
