@@ -40,7 +40,9 @@ DAY = 86_400.0
          3_600.0),
     ],
 )  # fmt: skip
-def test_next_check(kwargs: dict[str, object], expected_wait: float, expected_interval: float) -> None:
+def test_next_check(
+    kwargs: dict[str, object], expected_wait: float, expected_interval: float
+) -> None:
     args: dict[str, object] = {"source_id": 7, "interval_s": DAY, "unchanged_checks": 0,
                                "failing": False} | kwargs  # fmt: skip
     result = next_check(NOW, settings=S, **args)  # type: ignore[arg-type]
@@ -53,8 +55,15 @@ def test_next_check(kwargs: dict[str, object], expected_wait: float, expected_in
 
 def test_jitter_spreads_sources_imported_together() -> None:
     waits = {
-        next_check(NOW, source_id=i, interval_s=DAY, unchanged_checks=0, content_changed=None,
-                   failing=False, settings=S).next_check_at  # fmt: skip
+        next_check(
+            NOW,
+            source_id=i,
+            interval_s=DAY,
+            unchanged_checks=0,
+            content_changed=None,
+            failing=False,
+            settings=S,
+        ).next_check_at
         for i in range(50)
     }
     assert len(waits) > 40

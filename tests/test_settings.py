@@ -82,7 +82,7 @@ def test_bad_environment_value_names_the_variable() -> None:
 
 
 def test_missing_config_file() -> None:
-    with pytest.raises(SettingsError, match="config file not found: /nonexistent.toml"):
+    with pytest.raises(SettingsError, match=r"config file not found: /nonexistent\.toml"):
         load_settings("/nonexistent.toml", {})
 
 

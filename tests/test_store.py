@@ -193,7 +193,9 @@ def test_severity_rise_escalates_the_open_flag(db: Database) -> None:
     high = FlagSpec(FlagKind.EVIDENCE_CHANGED, Severity.HIGH, {"changes": ["number"]})
     db.run(lambda s: record_outcome(s, _outcome(sid, cids[:1], (medium,), kinds, T0)))
     db.run(lambda s: record_outcome(s, _outcome(sid, cids[:1], (high,), kinds, T0)))
-    events = db.run(lambda s: list(s.execute(select(AlertEvent.type).order_by(AlertEvent.id)).scalars()))
+    events = db.run(
+        lambda s: list(s.execute(select(AlertEvent.type).order_by(AlertEvent.id)).scalars())
+    )
     assert events == ["flag.opened", "flag.escalated"]
     assert db.run(lambda s: s.execute(select(Flag.severity)).scalar_one()) == "high"
 
@@ -249,8 +251,12 @@ def test_snapshots_are_deduplicated_by_content_hash(db: Database) -> None:
     base = _outcome(sid, cids, (), ALL_SOURCE_KINDS, T0, LivenessState.ALIVE)
     for day in range(3):
         outcome = SourceOutcome(
-            **{**base.__dict__, "document": doc, "content_hash": "h1",
-               "checked_at": T0 + timedelta(days=day)}  # fmt: skip
+            **{
+                **base.__dict__,
+                "document": doc,
+                "content_hash": "h1",
+                "checked_at": T0 + timedelta(days=day),
+            }
         )
         db.run(lambda s, o=outcome: record_outcome(s, o))
     snaps = db.run(lambda s: s.execute(select(func.count()).select_from(Snapshot)).scalar_one())

@@ -68,8 +68,8 @@ def test_failures_are_confirmed_over_time(
          verdict.SOURCE_KINDS - {FlagKind.DEAD}),
         (Liveness(LivenessState.BLOCKED, "paywall"), SourceHealth("blocked"), {FlagKind.BLOCKED},
          verdict.SOURCE_KINDS),
-        (Liveness(LivenessState.MOVED, "moved", {"final_url": "https://n/x"}), SourceHealth("moved"),
-         {FlagKind.MOVED}, verdict.SOURCE_KINDS),
+        (Liveness(LivenessState.MOVED, "moved", {"final_url": "https://n/x"}),
+         SourceHealth("moved"), {FlagKind.MOVED}, verdict.SOURCE_KINDS),
     ],
 )  # fmt: skip
 def test_source_conditions(

@@ -1,0 +1,179 @@
+"""The command line as scripts use it: exit codes, one-line errors, JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-article"
+
+
+@pytest.fixture
+def dbarg(tmp_path: Path) -> list[str]:
+    return ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("citecheck: error: ")
+    return lines[0]
+
+
+ARTICLE = {
+    "url": "https://news.example/2025/story",
+    "title": "Story",
+    "published_at": "2025-01-02T03:04:05Z",
+    "citations": [
+        {"ref": "1", "url": "https://src.example/a?utm_source=x", "claim": "A rose 3%."},
+        {"ref": "2", "url": "https://SRC.example:443/a#frag", "claim": "B fell."},
+    ],
+}
+
+
+def test_import_json_then_list_flags_as_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dbarg: list[str]
+) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(ARTICLE))
+    code, out, _ = run(capsys, *dbarg, "import", str(path), "--json")
+    assert code == 0
+    summary = json.loads(out)
+    # both URLs normalize to one source: fetched once however many citations point at it
+    assert (summary["citations_added"], summary["sources_added"]) == (2, 1)
+    code, out, _ = run(capsys, *dbarg, "import", str(path))
+    assert code == 0 and "2 unchanged" in out
+    code, out, _ = run(capsys, *dbarg, "flags", "--json", "--status", "all")
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (None, [], r"not found|no such file"),
+        ('{"url": "https://a.example/", "title": "x", "citations": [', [], r"line 1, column \d+"),
+        ('{"url": "https://a.example/", "title": "t", "citations": [{"ref": "1", "claim": "c"}]}',
+         [], r"ref 1.*url"),
+        ('{"url": "https://a.example/", "title": "t", "citations": '
+         '[{"ref": "1", "url": "javascript:alert(1)", "claim": "c"}]}', [], r"javascript"),
+        ('{"url": "https://a.example/", "title": "t", "citations": '
+         '[{"ref": "1", "url": "mailto:x@y.z", "claim": "c"}]}', [], r"mailto"),
+        ("A claim [1].\n", ["--format", "text"], r"\[1\]"),
+    ],
+)  # fmt: skip
+def test_bad_import_is_one_line_nonzero_and_stores_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    dbarg: list[str],
+    content: str | None,
+    args: list[str],
+    message: str,
+) -> None:
+    path = tmp_path / "in.json"
+    if content is not None:
+        path.write_text(content)
+    code, _, err = run(capsys, *dbarg, "import", str(path), *args)
+    assert code == 1
+    assert re.search(message, one_line_error(err), re.IGNORECASE)
+    code, out, _ = run(capsys, *dbarg, "flags", "--json", "--status", "all")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_unknown_format_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], dbarg: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*dbarg, "import", "x.json", "--format", "docx"])
+    assert info.value.code == 2
+    assert "invalid choice: 'docx'" in capsys.readouterr().err
+
+
+def test_non_utf8_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dbarg: list[str]
+) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(
+        "Caf\xe9 au lait [1].\n\nReferences\n[1] https://a.example/\n".encode("latin-1")
+    )
+    code, _, err = run(capsys, *dbarg, "import", str(path))
+    assert code == 1
+    assert "UTF-8" in one_line_error(err) and str(path) in err
+
+
+def test_huge_file_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dbarg: list[str]
+) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    code, _, err = run(capsys, *dbarg, "import", str(path))
+    assert code == 1
+    assert "large" in one_line_error(err).lower()
+
+
+def test_seed_article_without_references_lists_unresolved_markers(
+    capsys: pytest.CaptureFixture[str], dbarg: list[str]
+) -> None:
+    seed = SEED / "factcheck-ice-cooperation.txt"
+    if not seed.exists():
+        pytest.skip(f"shared data not found at {seed}")
+    code, _, err = run(capsys, *dbarg, "import", str(seed))
+    assert code == 1
+    line = one_line_error(err)
+    assert "[1]" in line and "[9]" in line and "--refs" in line
+
+
+def test_seed_article_with_refs_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dbarg: list[str]
+) -> None:
+    seed = SEED / "factcheck-ice-cooperation.txt"
+    if not seed.exists():
+        pytest.skip(f"shared data not found at {seed}")
+    refs = tmp_path / "refs.txt"
+    refs.write_text("".join(f"[{n}] http://127.0.0.1:9/source-{n}\n" for n in range(1, 10)))
+    code, out, err = run(capsys, *dbarg, "import", str(seed), "--refs", str(refs), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["sources_added"] == 9
+    assert summary["citations_added"] >= 11  # [2] cited twice, [1] [2] on one sentence
+
+
+def test_unreachable_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(ARTICLE))
+    code, _, err = run(capsys, "--db", "postgresql://x@127.0.0.1:1/db", "import", str(path))
+    assert code == 1
+    assert "cannot reach database" in one_line_error(err)
+
+
+def test_bad_config_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[fetch]\nmax_bites = 3\n")
+    code, _, err = run(capsys, "--config", str(cfg), "flags")
+    assert code == 1
+    assert "unknown key 'max_bites'" in one_line_error(err)
+
+
+def test_default_database_is_sqlite_in_working_directory_with_wal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CITECHECK_DATABASE_URL", raising=False)
+    code, out, _ = run(capsys, "flags")
+    assert code == 0 and out.strip() == "no flags"
+    conn = sqlite3.connect(tmp_path / "citecheck.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
