@@ -1,0 +1,110 @@
+"""Passage retrieval: cut a long text into sentence windows and rank them against a query.
+
+Used by evidence (to find where a claim's evidence sits in a page) and by support
+(to pick the few passages a scorer looks at). Ranking is Okapi BM25 over
+`checker.text.content_words`, so "refused"/"refuses" and case differences match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from checker.text import content_words, normalize, split_sentences
+
+# Okapi BM25 constants as commonly used (Robertson & Zaragoza): k1 saturates term
+# frequency, b scales by passage length relative to the average.
+BM25_K1 = 1.5
+BM25_B = 0.75
+
+
+def split_passages(
+    text: str,
+    *,
+    window: int = 2,
+    overlap: int = 1,
+    max_chars: int = 1200,
+) -> list[str]:
+    """Cut `text` into passages of `window` consecutive sentences, `overlap` shared.
+
+    Overlapping windows let evidence that spans two sentences land in one passage.
+    A window stops growing once it reaches `max_chars` (a single longer sentence is
+    kept whole). Text shorter than one window gives one passage; empty text none.
+    """
+    if window < 1:
+        raise ValueError(f"split_passages: window must be at least 1, got {window}")
+    if not 0 <= overlap < window:
+        raise ValueError(f"split_passages: overlap must be in 0..{window - 1}, got {overlap}")
+    sentences = [normalize(s) for s in split_sentences(text)]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        return []
+    step = window - overlap
+    passages: list[str] = []
+    start = 0
+    while True:
+        chosen = [sentences[start]]
+        size = len(sentences[start])
+        for sentence in sentences[start + 1 : start + window]:
+            if size + 1 + len(sentence) > max_chars:
+                break
+            chosen.append(sentence)
+            size += 1 + len(sentence)
+        passages.append(" ".join(chosen))
+        end = start + len(chosen)
+        if end >= len(sentences):
+            break
+        # Never step past a sentence we did not include (a window cut short by max_chars).
+        start = min(start + step, end) if len(chosen) > overlap else end
+    return passages
+
+
+class PassageIndex:
+    """BM25 statistics for one set of passages, reusable across several queries."""
+
+    def __init__(self, passages: Sequence[str]) -> None:
+        self.terms: list[Counter[str]] = [Counter(content_words(p)) for p in passages]
+        self.lengths = [sum(t.values()) for t in self.terms]
+        total = sum(self.lengths)
+        self.average_length = total / len(self.lengths) if total else 1.0
+        self.document_frequency: Counter[str] = Counter()
+        for terms in self.terms:
+            self.document_frequency.update(terms.keys())
+        count = len(self.terms)
+        # The "+1" form of BM25 idf stays positive even for terms in most passages.
+        self.idf = {
+            term: math.log(1.0 + (count - df + 0.5) / (df + 0.5))
+            for term, df in self.document_frequency.items()
+        }
+
+    def scores(self, query: str) -> list[float]:
+        """BM25 score of every passage for `query` (0.0 where no query term occurs)."""
+        query_terms = set(content_words(query))
+        out: list[float] = []
+        for terms, length in zip(self.terms, self.lengths, strict=True):
+            norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / self.average_length)
+            total = 0.0
+            for term in query_terms:
+                tf = terms.get(term, 0)
+                if tf:
+                    total += self.idf[term] * tf * (BM25_K1 + 1.0) / (tf + norm)
+            out.append(total)
+        return out
+
+    def rank(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The `k` best passages as (index, score), best first; zero scores left out."""
+        scored = [(i, s) for i, s in enumerate(self.scores(query)) if s > 0.0]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[: max(k, 0)]
+
+
+def rank_passages(query: str, passages: Sequence[str], k: int) -> list[tuple[int, float]]:
+    """Rank `passages` against `query` with BM25; the `k` best as (index, score), best first.
+
+    Passages sharing no content word with the query are left out, so the result may be
+    shorter than `k` (empty when nothing matches). Ties keep document order.
+    """
+    if not passages or k <= 0:
+        return []
+    return PassageIndex(passages).rank(query, k)
