@@ -146,7 +146,8 @@ def test_seed_article_with_refs_file(
     assert code == 0, err
     summary = json.loads(out)
     assert summary["sources_added"] == 9
-    assert summary["citations_added"] >= 11  # [2] cited twice, [1] [2] on one sentence
+    # ten markers: [2] is cited by two sentences, and "[1] [2]" gives one sentence two sources
+    assert summary["citations_added"] == 10
 
 
 def test_unreachable_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
