@@ -204,3 +204,19 @@ def test_lexical_beats_chance_clearly_on_real_wice_claims() -> None:
     scores = [s.score for s in LexicalScorer(SupportSettings()).score_many(pairs)]
     assert cal.roc_auc(scores, labels) > 0.7
     assert cal.balanced_accuracy(scores, labels, 0.5) > 0.62
+
+
+SHORT_GARDENING_PAGE = (
+    "Growing tomatoes\n\nTomatoes grow best in full sun with at least six hours of light a "
+    "day.\n\nWater deeply twice a week rather than a little every day, and mulch to keep the "
+    "soil moist.\n\nPinch out side shoots on cordon varieties to focus the plant's energy."
+)
+
+
+def test_wrong_page_pasted_is_unsupported_even_when_short(scorer: LexicalScorer) -> None:
+    # A short page shares one word ("twice") with the claim: before the off-topic cap the
+    # fitted model, trained only on on-topic WiCE pairs, scored this above 0.5.
+    claim = "City engineers warn that the bridge repairs could cost twice the original estimate."
+    support = scorer.score(claim, SHORT_GARDENING_PAGE)
+    assert support.label is SupportLabel.UNSUPPORTED
+    assert support.score <= 0.1

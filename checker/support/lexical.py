@@ -26,11 +26,21 @@ EVIDENCE_PASSAGES = 2
 # just under the calibrated decision point 0.5. On WiCE, 4 of 115 supported claims
 # and 76 of 234 unsupported ones have such a number.
 MISSING_NUMBER_CAP = 0.45
+# A source that lacks most of the claim's words anywhere (idf-weighted coverage of the
+# whole source under OFF_TOPIC_COVERAGE) is the wrong page, not weak evidence. WiCE has
+# no such pairs (every claim there cites a page on its topic), so the fitted model never
+# learned them, and on a short page it can even score one above 0.5; held at
+# OFF_TOPIC_CAP, under any sensible unsupported_threshold.
+OFF_TOPIC_COVERAGE = 0.25
+OFF_TOPIC_CAP = 0.1
 _NUMBERS_MISSING = SIGNAL_NAMES.index("numbers_missing")
+_COVERAGE_SOURCE = SIGNAL_NAMES.index("coverage_source")
 
 
 def capped(score: float, signals: Sequence[float]) -> float:
-    """`score`, held under MISSING_NUMBER_CAP when the claim has a number the source lacks."""
+    """`score`, held down when the claim's numbers or most of its words are not in the source."""
+    if signals[_COVERAGE_SOURCE] < OFF_TOPIC_COVERAGE:
+        score = min(score, OFF_TOPIC_CAP)
     return min(score, MISSING_NUMBER_CAP) if signals[_NUMBERS_MISSING] >= 1 else score
 
 
