@@ -29,58 +29,72 @@ def signature(spec: FlagSpec) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-def reconcile_flags(
-    session: Session,
-    citation: Citation,
-    conditions: Iterable[FlagSpec],
-    judged: Iterable[FlagKind],
-    now: datetime,
-) -> None:
-    assert citation.id is not None
+@dataclass(frozen=True)
+class CitationConditions:
+    """What one check concluded for one citation (see checker.outcome.CitationOutcome)."""
+
+    citation: Citation
+    conditions: tuple[FlagSpec, ...]
+    judged: frozenset[FlagKind]
+
+
+def reconcile_flags(session: Session, results: Iterable[CitationConditions], now: datetime) -> None:
+    """Open, escalate and resolve the flags of a source's citations in a few statements.
+
+    One query loads the unresolved flags of all these citations, one the signatures
+    editors dismissed as false alarms; new flags are flushed together to get their ids.
+    """
+    results = list(results)
+    ids = [r.citation.id for r in results if r.citation.id is not None]
+    if not ids:
+        return
     open_flags = {
-        f.kind: f
+        (f.citation_id, f.kind): f
         for f in session.exec(
-            select(Flag).where(Flag.citation_id == citation.id, col(Flag.resolved_at).is_(None))
+            select(Flag).where(col(Flag.citation_id).in_(ids), col(Flag.resolved_at).is_(None))
         )
     }
-    held: set[str] = set()
-    for spec in conditions:
-        held.add(spec.kind.value)
-        detail = dict(spec.detail) | {"signature": signature(spec)}
-        flag = open_flags.get(spec.kind.value)
-        if flag is None:
-            if not _dismissed_as_false_alarm(session, citation.id, spec.kind, detail["signature"]):
-                _open(session, citation, spec, detail, now)
-            continue
-        if Severity(spec.severity).rank > Severity(flag.severity).rank:
-            flag.severity = spec.severity.value
-            flag.detail, flag.updated_at = detail, now
-            _event(session, flag, "escalated", CHECKER, now, {"severity": spec.severity.value})
-            _outbox(session, flag, "flag.escalated", now)
-        elif flag.detail != detail:
-            flag.detail, flag.updated_at = detail, now
-    for kind in judged:
-        flag = open_flags.get(kind.value)
-        if flag is not None and kind.value not in held:
-            resolve(session, flag, actor=CHECKER, by="recovered", now=now)
-
-
-def _dismissed_as_false_alarm(session: Session, citation_id: int, kind: FlagKind, sig: str) -> bool:
-    rows = session.exec(
-        select(Flag.detail).where(
-            Flag.citation_id == citation_id,
-            Flag.kind == kind.value,
-            Flag.resolved_by == "false_alarm",
+    dismissed = {
+        (cid, kind, (detail or {}).get("signature"))
+        for cid, kind, detail in session.exec(
+            select(Flag.citation_id, Flag.kind, Flag.detail).where(
+                col(Flag.citation_id).in_(ids), Flag.resolved_by == "false_alarm"
+            )
         )
-    )
-    return any(d.get("signature") == sig for d in rows)
+    }
+    opened: list[Flag] = []
+    for result in results:
+        citation = result.citation
+        held: set[str] = set()
+        for spec in result.conditions:
+            held.add(spec.kind.value)
+            detail = dict(spec.detail) | {"signature": signature(spec)}
+            flag = open_flags.get((citation.id, spec.kind.value))  # type: ignore[arg-type]
+            if flag is None:
+                if (citation.id, spec.kind.value, detail["signature"]) not in dismissed:
+                    opened.append(_new_flag(citation, spec, detail, now))
+            elif Severity(spec.severity).rank > Severity(flag.severity).rank:
+                flag.severity = spec.severity.value
+                flag.detail, flag.updated_at = detail, now
+                _event(session, flag, "escalated", CHECKER, now, {"severity": flag.severity})
+                _outbox(session, flag, "flag.escalated", now)
+            elif flag.detail != detail:
+                flag.detail, flag.updated_at = detail, now
+        for kind in result.judged:
+            flag = open_flags.get((citation.id, kind.value))  # type: ignore[arg-type]
+            if flag is not None and kind.value not in held:
+                resolve(session, flag, actor=CHECKER, by="recovered", now=now)
+    if opened:
+        session.add_all(opened)
+        session.flush()  # one round trip gives every new flag its id
+        for flag in opened:
+            _event(session, flag, "opened", CHECKER, now, {"severity": flag.severity})
+            _outbox(session, flag, "flag.opened", now)
 
 
-def _open(
-    session: Session, citation: Citation, spec: FlagSpec, detail: dict[str, Any], now: datetime
-) -> Flag:
+def _new_flag(citation: Citation, spec: FlagSpec, detail: dict[str, Any], now: datetime) -> Flag:
     assert citation.id is not None
-    flag = Flag(
+    return Flag(
         citation_id=citation.id,
         article_id=citation.article_id,
         source_id=citation.source_id,
@@ -91,11 +105,6 @@ def _open(
         updated_at=now,
         detail=detail,
     )
-    session.add(flag)
-    session.flush()
-    _event(session, flag, "opened", CHECKER, now, {"severity": flag.severity})
-    _outbox(session, flag, "flag.opened", now)
-    return flag
 
 
 def resolve(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from checker.model import Document
 from checker.outcome import SourceOutcome
-from store.flags import reconcile_flags
+from store.flags import CitationConditions, reconcile_flags
 from store.tables import Citation, Snapshot, Source, SourceCheck
 
 
@@ -80,6 +80,7 @@ def record_outcome(
             )
         )
     }
+    judged: list[CitationConditions] = []
     for result in outcome.citations:
         citation = citations.get(result.citation_id)
         if citation is None:
@@ -93,10 +94,13 @@ def record_outcome(
             citation.support_passage = result.support.passages[0] if result.support.passages else ""
             citation.support_backend = result.support.backend
             citation.support_hash = outcome.content_hash
-        reconcile_flags(session, citation, result.conditions, result.judged, now)
+        judged.append(CitationConditions(citation, result.conditions, result.judged))
+    reconcile_flags(session, judged, now)
 
     session.flush()
-    _trim_history(session, source, check_history, snapshot_history)
+    _trim_history(
+        session, source, check_history, snapshot_history, snapshots=snapshot_id is not None
+    )
     return True
 
 
@@ -129,18 +133,24 @@ def _snapshot(session: Session, source: Source, outcome: SourceOutcome) -> int |
 
 
 def _trim_history(
-    session: Session, source: Source, check_history: int, snapshot_history: int
+    session: Session, source: Source, check_history: int, snapshot_history: int, *, snapshots: bool
 ) -> None:
     """Keep the newest checks and snapshots; never drop a snapshot a citation anchors on."""
-    old_checks = (
+    cutoff = (
         select(SourceCheck.id)
         .where(SourceCheck.source_id == source.id)
-        .order_by(col(SourceCheck.checked_at).desc(), col(SourceCheck.id).desc())
+        .order_by(col(SourceCheck.id).desc())
         .offset(check_history)
+        .limit(1)
+        .scalar_subquery()
     )
-    ids = list(session.exec(old_checks))
-    if ids:
-        session.exec(delete(SourceCheck).where(col(SourceCheck.id).in_(ids)))
+    session.execute(
+        delete(SourceCheck).where(
+            col(SourceCheck.source_id) == source.id, col(SourceCheck.id) <= cutoff
+        )
+    )
+    if not snapshots:  # snapshots only grow when a check stored new content
+        return
     keep = {
         i
         for i in session.exec(
@@ -156,7 +166,7 @@ def _trim_history(
     )
     drop = [i for i in session.exec(old_snaps) if i not in keep]
     if drop:
-        session.exec(delete(Snapshot).where(col(Snapshot.id).in_(drop)))
+        session.execute(delete(Snapshot).where(col(Snapshot.id).in_(drop)))
 
 
 def record_internal_error(

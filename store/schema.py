@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import store.tables  # noqa: F401
+import store.alert_tables
+import store.auth_tables
+import store.dashboard_indexes
+import store.tables
+import store.worker_tables  # noqa: F401
 
 metadata = SQLModel.metadata

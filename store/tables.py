@@ -26,7 +26,7 @@ def _time(*, nullable: bool = False, index: bool = False) -> Any:
 
 def _json(default: Any = None) -> Any:
     factory = (lambda: dict(default)) if isinstance(default, dict) else (lambda: default)
-    return Field(default_factory=factory, sa_column=Column(JSONDoc, nullable=default is not None))
+    return Field(default_factory=factory, sa_column=Column(JSONDoc, nullable=default is None))
 
 
 class Article(SQLModel, table=True):
