@@ -1,34 +1,43 @@
-"""The engine: decides which sources to check when, and runs the pipeline on them.
+"""The engine: leases due sources and runs the pipeline on them, a bounded number at once.
 
-`CheckRun.run_once` is the burst mode (lease what is due, check it, write results,
-repeat until nothing is due). Workers coordinate only through the database: a source
-is leased before it is checked, and a result is written only while the lease is held.
+`CheckRun` keeps at most `concurrency` checks in flight: it leases only as many sources
+as it has free slots, so memory holds at most that many tasks and results whatever the
+number of sources. `run_once` is the burst mode (check what is due, then return); the
+long-running `checker.worker.Worker` drives the same object from the scheduler.
+
+Workers coordinate only through the database: a source is leased before it is checked,
+its lease is renewed while the check runs (`renew`), and its result (check row,
+snapshot, flags, outbox rows) is written in one transaction that first confirms the
+lease is still held, so a source taken over by another worker is never written twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from checker.extract import Extractor
-from checker.fetch import Fetcher
+from sqlmodel import Session
+
+from checker.metrics import Metrics
 from checker.outcome import SourceOutcome, SourceTask
-from checker.pipeline import SourceChecker
 from checker.settings import Settings
-from checker.support import make_scorer
 from store import results, sources
 from store.db import Database
+from store.sources import RecordedCheck
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -39,6 +48,15 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+class Pipeline(Protocol):
+    """What the engine needs of a source check (checker.pipeline.SourceChecker)."""
+
+    @property
+    def worker(self) -> str: ...
+
+    async def check(self, task: SourceTask, now: datetime) -> SourceOutcome: ...
+
+
 @dataclass
 class RunReport:
     checked: int = 0
@@ -46,6 +64,7 @@ class RunReport:
     suspects: list[dict[str, Any]] = field(default_factory=list)  # failures awaiting confirmation
     errors: list[dict[str, Any]] = field(default_factory=list)  # internal errors (bugs), per source
     lost_leases: int = 0
+    released: int = 0  # leases handed back unchecked (shutdown deadline)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,14 +73,20 @@ class RunReport:
             "suspects": self.suspects,
             "errors": self.errors,
             "lost_leases": self.lost_leases,
+            "released": self.released,
         }
 
 
 @contextlib.asynccontextmanager
 async def open_checker(
     settings: Settings, *, worker: str | None = None, resolver: Any = None
-) -> AsyncIterator[SourceChecker]:
+) -> AsyncIterator[Pipeline]:
     """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
+    from checker.extract import Extractor
+    from checker.fetch import Fetcher
+    from checker.pipeline import SourceChecker
+    from checker.support import make_scorer
+
     extractor = Extractor(settings.extract)
     try:
         async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
@@ -75,70 +100,184 @@ async def open_checker(
 class CheckRun:
     db: Database
     settings: Settings
-    checker: SourceChecker
+    checker: Pipeline
     clock: Clock = utcnow
+    concurrency: int = 0  # checks in flight at most; 0: [fetch] concurrency
+    name: str = ""  # lease owner; default: the pipeline's worker name
+    metrics: Metrics = field(default_factory=Metrics)
+    report: RunReport = field(default_factory=RunReport)
+    _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
+    _slot_freed: asyncio.Event | None = field(default=None, init=False)
 
     @property
     def owner(self) -> str:
-        return self.checker.worker
+        return self.name or self.checker.worker
+
+    @property
+    def limit(self) -> int:
+        return max(1, self.concurrency or self.settings.fetch.concurrency)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._running)
+
+    @property
+    def free_slots(self) -> int:
+        return self.limit - len(self._running)
+
+    # ------------------------------------------------------------------ burst mode
 
     async def run_once(self, *, due_only: bool = True, limit: int | None = None) -> RunReport:
-        """Check what is due (or everything), batch by batch, then return."""
-        report = RunReport()
+        """Check what is due (or, with due_only=False, everything once), then return."""
+        self.report = RunReport()
         started = self.clock()
-        while limit is None or report.checked < limit:
-            ids = await self.db.write(self._lease, self.clock(), due_only, started)
-            if not ids:
-                break
-            await self.check_ids(ids, report)
-        return report
+        seen: set[int] = set()
+        try:
+            while limit is None or len(seen) < limit:
+                await self.wait_for_slot()
+                wanted = self._batch(None if limit is None else limit - len(seen))
+                ids = await self.lease_and_start(
+                    wanted, due_only=due_only, checked_before=None if due_only else started
+                )
+                fresh = set(ids) - seen
+                seen |= set(ids)
+                if len(ids) < wanted or not fresh:
+                    break  # nothing more is due (or only what this run already tried)
+            await self.drain(None)
+        finally:
+            await self.drain(0.0)
+        return self.report
 
-    def _lease(self, session: Any, now: datetime, due_only: bool, started: datetime) -> list[int]:
-        return sources.lease_sources(
+    # ------------------------------------------------------------------ building blocks
+
+    def _batch(self, remaining: int | None) -> int:
+        wanted = min(self.settings.monitor.batch_size, self.free_slots)
+        return wanted if remaining is None else min(wanted, remaining)
+
+    @property
+    def refill_at(self) -> int:
+        """Free slots worth a lease: a quarter batch, so that a busy worker leases a few
+        sources per query rather than one query per finished check."""
+        return max(1, min(self.settings.monitor.batch_size, self.limit) // 4)
+
+    async def wait_for_slot(self) -> None:
+        """Wait until `refill_at` checks can start."""
+        while self.free_slots < self.refill_at:
+            self._slot_freed = self._slot_freed or asyncio.Event()
+            self._slot_freed.clear()
+            await self._slot_freed.wait()
+
+    async def lease_and_start(
+        self, wanted: int, *, due_only: bool = True, checked_before: datetime | None = None
+    ) -> list[int]:
+        """Lease up to `wanted` sources and start checking them; returns the leased ids."""
+        if wanted <= 0:
+            return []
+        now = self.clock()
+        ids, spent = await self.db.write(self._lease, now, wanted, due_only, checked_before)
+        if not ids:
+            self.metrics.inc("citecheck_lease_seconds_total", spent)
+            return []
+        try:
+            tasks, loading = await self.db.read(_timed(sources.load_tasks), ids)
+        except BaseException:  # hand the sources back rather than let their leases expire
+            await self.db.write(lambda s: sources.release_leases(s, owner=self.owner, ids=ids))
+            raise
+        self.metrics.inc("citecheck_lease_seconds_total", spent + loading)
+        for task in tasks:
+            running = asyncio.create_task(self._check_one(task))
+            running.add_done_callback(functools.partial(self._finished, task.id))
+            self._running[task.id] = running
+        return ids
+
+    def _lease(
+        self,
+        session: Session,
+        now: datetime,
+        wanted: int,
+        due_only: bool,
+        checked_before: datetime | None,
+    ) -> tuple[list[int], float]:
+        began = time.perf_counter()  # time in the database, not waiting for the writer
+        ids = sources.lease_sources(
             session,
             owner=self.owner,
             now=now,
-            limit=self.settings.monitor.batch_size,
+            limit=wanted,
             lease_s=self.settings.monitor.lease_s,
             due_only=due_only,
-            checked_before=None if due_only else started,
+            checked_before=checked_before,
         )
+        return ids, time.perf_counter() - began
 
-    async def check_ids(self, ids: list[int], report: RunReport) -> None:
-        tasks = await self.db.read(sources.load_tasks, ids)
-        limit = asyncio.Semaphore(max(1, self.settings.fetch.concurrency))
+    def _finished(self, source_id: int, _task: object = None) -> None:
+        self._running.pop(source_id, None)
+        self.metrics.set("citecheck_in_flight_checks", len(self._running))
+        if self._slot_freed is not None:
+            self._slot_freed.set()
 
-        async def one(task: SourceTask) -> None:
-            async with limit:
-                await self._check_one(task, report)
+    async def renew(self) -> int:
+        """Heartbeat: extend the leases of the checks in flight; returns how many are held."""
+        ids = sorted(self._running)
+        if not ids:
+            return 0
+        now, lease_s = self.clock(), self.settings.monitor.lease_s
+        held = await self.db.write(
+            lambda s: sources.renew_leases(s, owner=self.owner, ids=ids, now=now, lease_s=lease_s)
+        )
+        if held < len(ids):
+            log.warning("%s: %d lease(s) lost to other workers", self.owner, len(ids) - held)
+        return held
 
-        try:
-            await asyncio.gather(*(one(t) for t in tasks))
-        finally:
-            await self.db.write(lambda s: sources.release_leases(s, owner=self.owner, ids=ids))
+    async def drain(self, grace_s: float | None) -> int:
+        """Wait for the checks in flight (up to `grace_s`); cancel the rest and release
+        their leases. Returns how many were cancelled."""
+        running = list(self._running.values())
+        if running and (grace_s is None or grace_s > 0):
+            await asyncio.wait(running, timeout=grace_s)
+        late = [t for t in running if not t.done()]
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            released = await self.db.write(lambda s: sources.release_leases(s, owner=self.owner))
+            self.report.released += released
+            log.warning("%s: released %d unfinished check(s)", self.owner, released)
+        return len(late)
 
-    async def _check_one(self, task: SourceTask, report: RunReport) -> None:
+    # ------------------------------------------------------------------ one check
+
+    async def _check_one(self, task: SourceTask) -> None:
+        began = time.perf_counter()
         try:
             outcome = await self.checker.check(task, self.clock())
         except Exception as exc:  # a bug must not stop the other checks
             log.exception("checking %s failed", task.url)
-            report.errors.append({"source_id": task.id, "url": task.url, "error": repr(exc)})
-            now, message = self.clock(), repr(exc)
-            retry = now + timedelta(seconds=self.settings.monitor.min_interval_s)
-            await self.db.write(
-                lambda s: results.record_internal_error(
-                    s, task.id, owner=self.owner, now=now, message=message, retry_at=retry
-                )
-            )
+            await self._internal_error(task, exc)
             return
-        written = await self.db.write(self._record, outcome)
-        if not written:
-            report.lost_leases += 1
+        self.metrics.observe("citecheck_check_duration_seconds", time.perf_counter() - began)
+        self.metrics.observe("citecheck_fetch_latency_seconds", outcome.elapsed_ms / 1000)
+        recorded, spent = await self.db.write(self._record, outcome)
+        self.metrics.inc("citecheck_write_seconds_total", spent)
+        if not recorded.written:
+            self.report.lost_leases += 1
+            self.metrics.inc("citecheck_lost_leases_total")
             return
-        report.checked += 1
-        report.states[outcome.liveness.state.value] += 1
+        self._count(task, outcome, recorded.flags_opened, recorded.flags_resolved)
+
+    def _count(self, task: SourceTask, outcome: SourceOutcome, opened: int, resolved: int) -> None:
+        state = outcome.liveness.state.value
+        self.report.checked += 1
+        self.report.states[state] += 1
+        self.metrics.inc("citecheck_checks_total", state=state)
+        if outcome.liveness.is_failure:
+            self.metrics.inc("citecheck_check_failures_total", reason=outcome.liveness.reason)
+        if opened:
+            self.metrics.inc("citecheck_flags_opened_total", opened)
+        if resolved:
+            self.metrics.inc("citecheck_flags_resolved_total", resolved)
         if outcome.health.state == "suspect":
-            report.suspects.append(
+            self.report.suspects.append(
                 {
                     "url": task.url,
                     "reason": outcome.liveness.reason,
@@ -148,11 +287,37 @@ class CheckRun:
                 }
             )
 
-    def _record(self, session: Any, outcome: SourceOutcome) -> bool:
-        return results.record_outcome(
+    def _record(self, session: Session, outcome: SourceOutcome) -> tuple[RecordedCheck, float]:
+        """Write one result (in the writer thread); also returns the time it took there."""
+        began = time.perf_counter()
+        recorded = sources.record_if_leased(
             session,
             outcome,
             owner=self.owner,
+            now=self.clock(),
+            lease_s=self.settings.monitor.lease_s,
             check_history=self.settings.database.check_history,
             snapshot_history=self.settings.database.snapshot_history,
         )
+        return recorded, time.perf_counter() - began
+
+    async def _internal_error(self, task: SourceTask, exc: Exception) -> None:
+        self.report.errors.append({"source_id": task.id, "url": task.url, "error": repr(exc)})
+        self.metrics.inc("citecheck_check_errors_total")
+        now, message = self.clock(), repr(exc)
+        retry = now + timedelta(seconds=self.settings.monitor.min_interval_s)
+        await self.db.write(
+            lambda s: results.record_internal_error(
+                s, task.id, owner=self.owner, now=now, message=message, retry_at=retry
+            )
+        )
+
+
+def _timed(fn: Callable[..., T]) -> Callable[..., tuple[T, float]]:
+    """`fn`, also returning how long it ran (run in a database thread: no queueing)."""
+
+    def timed(*args: Any) -> tuple[T, float]:
+        began = time.perf_counter()
+        return fn(*args), time.perf_counter() - began
+
+    return timed

@@ -1,8 +1,10 @@
 """When to check a source next: a pure function of what the last check found.
 
 - A failing source is re-checked at `confirm_interval_s` until its failure is confirmed.
-- A source whose content keeps not changing is checked less often (×1.5 per unchanged
-  check), one that changed more often (÷2), within [min_interval_s, max_interval_s].
+- A source whose content keeps not changing is checked less often (its interval grows
+  ×1.5 per unchanged check, from where it is now, so a source that changed recently
+  slows down gradually), one that changed more often (÷2, and never slower than
+  `interval_s`), within [min_interval_s, max_interval_s].
 - Sources cited by fresh articles are checked at `min_interval_s`.
 - A server's Retry-After is honoured (bounded by `max_retry_after_s`).
 - Every interval is spread by a deterministic ±10% jitter keyed by the source id, so
@@ -18,6 +20,8 @@ from datetime import datetime, timedelta
 from checker.settings import MonitorSettings
 
 JITTER = 0.10
+GROWTH = 1.5  # interval × this after a check that found the same content
+SHRINK = 2.0  # interval ÷ this after a check that found new content
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,9 @@ def next_check(
     """`content_changed` is None when the check read no content (failure, blocked)."""
     lo, hi = settings.min_interval_s, max(settings.min_interval_s, settings.max_interval_s)
     if content_changed is True:
-        unchanged, interval = 0, max(lo, min(interval_s, settings.interval_s) / 2)
+        unchanged, interval = 0, min(interval_s, settings.interval_s) / SHRINK
     elif content_changed is False:
-        unchanged = unchanged_checks + 1
-        interval = min(hi, settings.interval_s * 1.5 ** min(unchanged, 12))
+        unchanged, interval = unchanged_checks + 1, interval_s * GROWTH
     else:
         unchanged, interval = unchanged_checks, interval_s
     interval = min(hi, max(lo, interval))

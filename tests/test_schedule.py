@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,9 +22,12 @@ DAY = 86_400.0
     [
         # unchanged content stretches the interval by 1.5 per unchanged check
         ({"content_changed": False, "unchanged_checks": 0}, 1.5 * DAY, 1.5 * DAY),
-        ({"content_changed": False, "unchanged_checks": 3}, 1.5**4 * DAY, 1.5**4 * DAY),
+        ({"content_changed": False, "interval_s": 1.5**3 * DAY, "unchanged_checks": 3},
+         1.5**4 * DAY, 1.5**4 * DAY),
+        # ... from where it is now: a source that changed recently slows down gradually
+        ({"content_changed": False, "interval_s": DAY / 2}, 0.75 * DAY, 0.75 * DAY),
         # ... up to max_interval_s
-        ({"content_changed": False, "unchanged_checks": 40}, 30 * DAY, 30 * DAY),
+        ({"content_changed": False, "interval_s": 25 * DAY}, 30 * DAY, 30 * DAY),
         # a change halves it (never below min_interval_s)
         ({"content_changed": True, "interval_s": 4 * DAY}, DAY / 2, DAY / 2),
         ({"content_changed": True, "interval_s": 3_000.0}, 3_600.0, 3_600.0),
@@ -31,13 +35,19 @@ DAY = 86_400.0
         ({"content_changed": None, "interval_s": 2 * DAY}, 2 * DAY, 2 * DAY),
         # a failing source is re-checked at confirm_interval_s, interval unchanged
         ({"content_changed": None, "failing": True, "interval_s": 5 * DAY}, DAY / 2, 5 * DAY),
-        # a fresh article's sources at min_interval_s
+        # a fresh article's sources at min_interval_s; an old article's at their interval
         ({"content_changed": False, "newest_article_at": NOW - timedelta(days=2)}, 3_600.0,
          1.5 * DAY),
+        ({"content_changed": False, "newest_article_at": NOW - timedelta(days=300)},
+         1.5 * DAY, 1.5 * DAY),
+        # a failing source of a fresh article still waits for its confirmation re-check
+        ({"content_changed": None, "failing": True, "newest_article_at": NOW}, DAY / 2, DAY),
         # Retry-After is honoured when longer than the planned wait, capped at the max
         ({"content_changed": None, "failing": True, "retry_after_s": 7_200.0}, 43_200.0, DAY),
         ({"content_changed": None, "interval_s": 60.0, "retry_after_s": 1_800.0}, 3_600.0,
          3_600.0),
+        ({"content_changed": None, "newest_article_at": NOW, "retry_after_s": 7_200.0,
+          "max_retry_after_s": 5_400.0}, 5_400.0, DAY),
     ],
 )  # fmt: skip
 def test_next_check(
@@ -67,3 +77,33 @@ def test_jitter_spreads_sources_imported_together() -> None:
         for i in range(50)
     }
     assert len(waits) > 40
+
+
+@pytest.mark.parametrize(
+    ("content_changed", "before", "after"),
+    [(False, 4, 5), (True, 4, 0), (None, 4, 4)],
+)
+def test_unchanged_checks_count_consecutive_identical_contents(
+    content_changed: bool | None, before: int, after: int
+) -> None:
+    result = next_check(NOW, source_id=1, interval_s=DAY, unchanged_checks=before,
+                        content_changed=content_changed, failing=False, settings=S)  # fmt: skip
+    assert result.unchanged_checks == after
+
+
+def test_min_interval_above_max_interval_wins() -> None:
+    odd = MonitorSettings(min_interval_s=7_200, max_interval_s=3_600)
+    result = next_check(NOW, source_id=1, interval_s=DAY, unchanged_checks=0,
+                        content_changed=False, failing=False, settings=odd)  # fmt: skip
+    assert result.interval_s == 7_200
+
+
+def test_no_thundering_herd_when_a_thousand_sources_are_checked_together() -> None:
+    minutes = Counter(
+        next_check(NOW, source_id=i, interval_s=DAY, unchanged_checks=0, content_changed=None,
+                   failing=False, settings=S).next_check_at.replace(second=0, microsecond=0)
+        for i in range(1_000)
+    )  # fmt: skip
+    # ±10% of a day is ±144 minutes: about 3-4 sources a minute, never a crowd.
+    assert len(minutes) > 200
+    assert max(minutes.values()) <= 20

@@ -1,0 +1,59 @@
+"""`/healthz` and `/metrics` for process supervisors and Prometheus.
+
+`/healthz` answers 200 when the database answers and every worker loop of this process
+is running, 503 otherwise, with a small JSON body saying which part is unhealthy.
+`/metrics` renders the process's `Metrics` in the Prometheus text format, after
+refreshing the queue lag from the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from checker.metrics import CONTENT_TYPE, Metrics
+from checker.worker import MonitorScheduler, Worker
+from store.db import Database
+
+
+@dataclass
+class MonitorState:
+    db: Database
+    metrics: Metrics
+    workers: Sequence[Worker] = ()
+    scheduler: MonitorScheduler | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def add_monitor_routes(app: web.Application, state: MonitorState) -> None:
+    async def healthz(_request: web.Request) -> web.Response:
+        body: dict[str, Any] = {"status": "ok", "database": "ok"}
+        try:
+            await state.db.read(_ping)
+        except SQLAlchemyError as exc:
+            body["status"], body["database"] = "unhealthy", str(exc).splitlines()[0]
+        body["workers"] = [
+            {"name": w.name, "running": w.running, "in_flight": w.run.in_flight}
+            for w in state.workers
+        ]
+        if not all(w.running for w in state.workers):
+            body["status"] = "unhealthy"
+        return web.json_response(body, status=200 if body["status"] == "ok" else 503)
+
+    async def metrics(_request: web.Request) -> web.Response:
+        if state.scheduler is not None:
+            await state.scheduler.refresh_lag()
+        return web.Response(text=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+
+
+def _ping(session: Session) -> None:
+    session.exec(text("SELECT 1"))  # type: ignore[call-overload]
