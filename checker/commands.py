@@ -67,7 +67,13 @@ def register(sub: Any) -> None:
     from checker import demo, monitor_cli
 
     monitor_cli.register(sub)
+    from checker import alerts_cli
+
+    alerts_cli.register(sub)
     demo.register(sub)
+    from checker import users_cli
+
+    users_cli.register(sub)
 
 
 @contextmanager

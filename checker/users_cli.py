@@ -1,0 +1,95 @@
+"""`citecheck users add|token|list`: dashboard accounts and API tokens."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from checker.cli import UserError, print_json
+from checker.settings import Settings
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("users", help="manage dashboard users and API tokens")
+    users = p.add_subparsers(dest="users_command", metavar="<users command>", required=True)
+    add = users.add_parser("add", help="create a user (the first one should be an admin)")
+    add.add_argument("name")
+    add.add_argument("--role", default="viewer", choices=("viewer", "editor", "admin"))
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.set_defaults(handler=cmd_add)
+    token = users.add_parser("token", help="create an API token for a user (shown once)")
+    token.add_argument("name")
+    token.add_argument("--label", default="", help="what the token is for")
+    token.set_defaults(handler=cmd_token)
+    ls = users.add_parser("list", help="list users")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_list)
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise UserError("the two passwords differ")
+    return first
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.commands import open_db
+    from checker.web.accounts import AccountError, add_user
+
+    password = _password(args.password_stdin)
+    now = datetime.now(UTC)
+    with open_db(settings) as db:
+        try:
+            db.run(lambda s: add_user(s, args.name, password, args.role, now))
+        except AccountError as exc:
+            raise UserError(str(exc)) from None
+    print(f"user {args.name} ({args.role}) created")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.commands import open_db
+    from checker.web.accounts import AccountError, create_token
+
+    now = datetime.now(UTC)
+    with open_db(settings) as db:
+        try:
+            token = db.run(lambda s: create_token(s, args.name, args.label, now))
+        except AccountError as exc:
+            raise UserError(str(exc)) from None
+    print(token)
+    print(f"API token for {args.name}: store it now, it is not shown again", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.commands import open_db
+    from checker.web.accounts import list_users
+
+    with open_db(settings) as db:
+        rows = db.run(
+            lambda s: [
+                {
+                    "name": u.name,
+                    "role": u.role,
+                    "disabled": u.disabled,
+                    "created_at": u.created_at.isoformat(),
+                }
+                for u in list_users(s)
+            ]
+        )
+    if args.json:
+        print_json(rows)
+    elif not rows:
+        print("no users: create one with `citecheck users add NAME --role admin`")
+    for row in rows:
+        print(f"{row['name']}\t{row['role']}{'  (disabled)' if row['disabled'] else ''}")
+    return 0

@@ -1,0 +1,176 @@
+"""Users, sessions, API tokens and the login rate limit, over the store (sync; run these
+through `db.read` / `db.write`). Used by the web app and by `citecheck users`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session, col
+
+from store.auth_tables import ROLES, ApiToken, LoginAttempt, User, WebSession
+
+HASHER = PasswordHasher()
+# A hash to verify against when the user does not exist, so timing does not tell.
+_DUMMY_HASH = HASHER.hash("not a password")
+SESSION_DAYS = 14
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+TOKEN_PREFIX = "cc_"
+TOKEN_TOUCH = timedelta(minutes=1)
+
+
+class AccountError(ValueError):
+    """A user-management request that cannot apply; one line."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a signed-in user or a token holder."""
+
+    user_id: int
+    name: str
+    role: str
+    csrf_token: str = ""  # empty for API tokens (no cookies, no CSRF)
+    token_id: int | None = None  # set when the API token's last use should be recorded
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def add_user(session: Session, name: str, password: str, role: str, now: datetime) -> User:
+    name = name.strip()
+    if not name or len(name) > 64 or any(ch.isspace() for ch in name):
+        raise AccountError(f"user name {name!r} must be 1-64 characters without spaces")
+    if role not in ROLES:
+        raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    if session.execute(select(col(User.id)).where(col(User.name) == name)).first() is not None:
+        raise AccountError(f"user {name!r} already exists")
+    user = User(name=name, password_hash=HASHER.hash(password), role=role, created_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.execute(select(User).order_by(col(User.name))).scalars())
+
+
+def create_token(session: Session, user_name: str, label: str, now: datetime) -> str:
+    """A new API token for the user; the clear text is returned once, only its digest kept."""
+    user = session.execute(select(User).where(col(User.name) == user_name)).scalar_one_or_none()
+    if user is None or user.id is None:
+        raise AccountError(f"no user named {user_name!r}: create it with `citecheck users add`")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(user_id=user.id, name=label[:64], token_hash=digest(token), created_at=now)
+    )
+    return token
+
+
+def token_principal(session: Session, token: str, now: datetime) -> Principal | None:
+    """The token's user; marks the token used at most once a minute (reads stay reads)."""
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.token_hash) == digest(token), col(ApiToken.revoked_at).is_(None))
+    ).first()
+    if row is None or row[1].disabled:
+        return None
+    api_token, user = row
+    assert user.id is not None and api_token.id is not None
+    stale = api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH
+    return Principal(user.id, user.name, user.role, token_id=api_token.id if stale else None)
+
+
+def touch_token(session: Session, token_id: int, now: datetime) -> None:
+    session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now))
+
+
+def too_many_failures(session: Session, name: str, address: str, now: datetime) -> bool:
+    since = now - FAILURE_WINDOW
+
+    def failures(key: str) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                col(LoginAttempt.key) == key,
+                col(LoginAttempt.at) >= since,
+            )
+        )
+        return int(session.execute(stmt).scalar_one())
+
+    return (
+        failures(f"user:{name.lower()}") >= MAX_FAILURES_PER_USER
+        or failures(f"ip:{address}") >= MAX_FAILURES_PER_ADDRESS
+    )
+
+
+def check_password(
+    session: Session, name: str, password: str, address: str, now: datetime
+) -> User | None:
+    """The user if the password is right; a wrong one is counted for the rate limit."""
+    user: User | None = session.execute(
+        select(User).where(col(User.name) == name)
+    ).scalar_one_or_none()
+    ok: bool
+    try:
+        ok = HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if ok and user is not None and not user.disabled:
+        if HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = HASHER.hash(password)
+        return user
+    session.add(LoginAttempt(key=f"user:{name.lower()[:100]}", at=now))
+    session.add(LoginAttempt(key=f"ip:{address[:100]}", at=now))
+    return None
+
+
+def start_session(session: Session, user_id: int, now: datetime) -> str:
+    """A new session for the user; returns the session id (the cookie signs it)."""
+    sid = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            id_hash=digest(sid),
+            user_id=user_id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + timedelta(days=SESSION_DAYS),
+        )
+    )
+    # Expired sessions and old failures are swept at each login: no cron needed.
+    session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.at) < now - FAILURE_WINDOW))
+    return sid
+
+
+def session_principal(session: Session, sid: str, now: datetime) -> Principal | None:
+    row = session.execute(
+        select(WebSession, User)
+        .join(User, col(User.id) == col(WebSession.user_id))
+        .where(col(WebSession.id_hash) == digest(sid), col(WebSession.expires_at) > now)
+    ).first()
+    if row is None or row[1].disabled:
+        return None
+    web_session, user = row
+    assert user.id is not None
+    return Principal(user.id, user.name, user.role, web_session.csrf_token)
+
+
+def end_session(session: Session, sid: str) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.id_hash) == digest(sid)))

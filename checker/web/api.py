@@ -1,0 +1,243 @@
+"""The JSON API under /api/v1: the dashboard's data and actions for scripts and tools.
+
+Authentication is a bearer token (`citecheck users token NAME`); the role of the
+token's user decides what it may do. Every route is described in openapi.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+
+from checker.alerts.destinations import DestinationError, parse_destination
+from checker.web.actions import MAX_ID, ActionRequest, perform, queue_filter
+from checker.web.auth import require
+from checker.web.keys import CLOCK, COUNTS, DB, PRINCIPAL, SETTINGS
+from checker.web.openapi import document
+from checker.web.views_import import ImportProblem, run_import
+from store import alerts, dashboard, dashboard_detail
+from store import overview as stats
+from store.dashboard import QueryError
+from store.editing import EditError
+
+PREFIX = "/api/v1"
+MAX_LIMIT = 500
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def reply(data: Any, status: int = 200) -> web.Response:
+    body = json.dumps(data, default=_default, ensure_ascii=False)
+    return web.Response(text=body, status=status, content_type="application/json")
+
+
+def fail(status: int, message: str) -> web.Response:
+    return reply({"error": message}, status)
+
+
+def _path_id(request: web.Request, name: str) -> int:
+    text = request.match_info[name]
+    if not text.isdigit() or int(text) > MAX_ID:
+        raise web.HTTPNotFound(text=f"{name} must be a whole number")
+    return int(text)
+
+
+def _limit(request: web.Request) -> int:
+    text = request.query.get("limit", "").strip()
+    if not text:
+        return request.app[SETTINGS].web.page_size
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+async def list_flags(request: web.Request) -> web.Response:
+    try:
+        flt, cursor = queue_filter(request.query)
+        limit = _limit(request)
+        page = await request.app[DB].read(
+            lambda s: dashboard.flag_queue(s, flt, after=cursor, limit=limit)
+        )
+    except QueryError as exc:
+        return fail(400, str(exc))
+    return reply({"items": page.items, "next_cursor": page.next_cursor})
+
+
+async def flag_counts(request: web.Request) -> web.Response:
+    return reply(await request.app[COUNTS].get())
+
+
+async def get_flag(request: web.Request) -> web.Response:
+    detail = await request.app[DB].read(dashboard_detail.flag_detail, _path_id(request, "flag_id"))
+    return reply(detail) if detail is not None else fail(404, "no such flag")
+
+
+async def flag_action(request: web.Request) -> web.Response:
+    principal = require(request, "editor")
+    flag_id = _path_id(request, "flag_id")
+    try:
+        body = await request.json()
+    except ValueError:
+        return fail(400, "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return fail(400, "the body must be a JSON object")
+    try:
+        req = ActionRequest(
+            action=_field(body, "action", str, required=True),
+            note=_field(body, "note", str),
+            mute_days=_field(body, "mute_days", (int, float)),
+            url=_field(body, "url", str),
+            use_archive=bool(_field(body, "use_archive", bool)),
+        )
+    except QueryError as exc:
+        return fail(400, str(exc))
+    exists = await request.app[DB].read(partial(dashboard_detail.flag_detail, checks=0), flag_id)
+    if exists is None:
+        return fail(404, "no such flag")
+    try:
+        message = await perform(
+            request.app[DB], flag_id, req, actor=principal.name, now=request.app[CLOCK]()
+        )
+    except EditError as exc:
+        return fail(409, str(exc))
+    request.app[COUNTS].invalidate()
+    detail = await request.app[DB].read(dashboard_detail.flag_detail, flag_id)
+    return reply({"message": message, "flag": detail["flag"] if detail else None})
+
+
+def _field(body: dict[str, Any], name: str, kind: Any, *, required: bool = False) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise QueryError(f"{name} is required")
+        return None
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise QueryError(f"{name} has the wrong type")
+    return value
+
+
+async def list_articles(request: web.Request) -> web.Response:
+    after_text = request.query.get("after", "").strip()
+    if after_text and not after_text.isdigit():
+        return fail(400, "after must be a whole number")
+    try:
+        limit = _limit(request)
+    except QueryError as exc:
+        return fail(400, str(exc))
+    after = int(after_text) if after_text else None
+    rows, next_after = await request.app[DB].read(
+        lambda s: stats.article_page(s, after_id=after, limit=limit)
+    )
+    return reply({"items": rows, "next_after": next_after})
+
+
+async def get_article(request: web.Request) -> web.Response:
+    data = await request.app[DB].read(stats.article_view, _path_id(request, "article_id"))
+    return reply(data) if data is not None else fail(404, "no such article")
+
+
+async def get_source(request: web.Request) -> web.Response:
+    data = await request.app[DB].read(stats.source_view, _path_id(request, "source_id"))
+    return reply(data) if data is not None else fail(404, "no such source")
+
+
+async def get_overview(request: web.Request) -> web.Response:
+    data = await request.app[DB].read(stats.overview, request.app[CLOCK]())
+    data["open_flags"] = await request.app[COUNTS].get()
+    return reply(data)
+
+
+async def post_import(request: web.Request) -> web.Response:
+    require(request, "editor")
+    try:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ValueError(body)
+        text = _field(body, "text", str, required=True)
+        fmt = _field(body, "format", str) or "auto"
+        refs, url = _field(body, "refs", str), _field(body, "article_url", str)
+    except (ValueError, QueryError) as exc:
+        return fail(400, str(exc) if isinstance(exc, QueryError) else "the body must be JSON")
+    try:
+        count, summary = await run_import(
+            request, text.encode(), fmt, name="request body", refs=refs, article_url=url
+        )
+    except ImportProblem as exc:
+        return fail(400, str(exc))
+    return reply(summary.as_dict() | {"articles": count})
+
+
+async def me(request: web.Request) -> web.Response:
+    principal = request[PRINCIPAL]
+    return reply({"name": principal.name, "role": principal.role})
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return reply(document())
+
+
+async def alert_destinations(request: web.Request) -> web.Response:
+    return reply(await request.app[DB].read(alerts.list_destinations))
+
+
+async def save_destination(request: web.Request) -> web.Response:
+    require(request, "admin")
+    try:
+        body = await request.json()
+    except ValueError:
+        return fail(400, "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return fail(400, "the body must be a JSON object")
+    try:
+        dest = parse_destination(body, where="the request body")
+    except DestinationError as exc:
+        return fail(400, str(exc))
+    now = request.app[CLOCK]()
+    await request.app[DB].write(
+        lambda s: alerts.save_destination(s, dest, origin="dashboard", now=now)
+    )
+    return reply({"name": dest.name, "saved": True})
+
+
+async def delete_destination(request: web.Request) -> web.Response:
+    require(request, "admin")
+    name = request.match_info["name"]
+    found = await request.app[DB].write(lambda s: alerts.delete_destination(s, name))
+    return reply({"name": name, "deleted": True}) if found else fail(404, "no such destination")
+
+
+async def alert_messages(request: web.Request) -> web.Response:
+    try:
+        limit = _limit(request)
+    except QueryError as exc:
+        return fail(400, str(exc))
+    return reply(await request.app[DB].read(partial(alerts.list_messages, limit=limit)))
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get(f"{PREFIX}/openapi.json", openapi)
+    r.add_get(f"{PREFIX}/me", me)
+    r.add_get(f"{PREFIX}/flags", list_flags)
+    r.add_get(f"{PREFIX}/flags/counts", flag_counts)
+    r.add_get(f"{PREFIX}/flags/{{flag_id}}", get_flag)
+    r.add_post(f"{PREFIX}/flags/{{flag_id}}/actions", flag_action)
+    r.add_get(f"{PREFIX}/articles", list_articles)
+    r.add_get(f"{PREFIX}/articles/{{article_id}}", get_article)
+    r.add_get(f"{PREFIX}/sources/{{source_id}}", get_source)
+    r.add_get(f"{PREFIX}/overview", get_overview)
+    r.add_post(f"{PREFIX}/import", post_import)
+    r.add_get(f"{PREFIX}/alerts/destinations", alert_destinations)
+    r.add_post(f"{PREFIX}/alerts/destinations", save_destination)
+    r.add_delete(f"{PREFIX}/alerts/destinations/{{name}}", delete_destination)
+    r.add_get(f"{PREFIX}/alerts/messages", alert_messages)

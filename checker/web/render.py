@@ -1,0 +1,107 @@
+"""Server-side rendering: the Jinja2 environment (autoescaped: pages carry untrusted
+source text), value formatting, and the overview's inline SVG charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from checker.web.keys import CLOCK, PRINCIPAL
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("checker.web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def age(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return ""
+    seconds = (now - value).total_seconds()
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return "now"
+
+
+ENV.filters["when"] = when
+ENV.filters["label"] = lambda value: str(value or "").replace("_", " ")
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    principal = request.get(PRINCIPAL)
+    now = request.app[CLOCK]()
+    page = ENV.get_template(template).render(
+        user=principal,
+        csrf_token=principal.csrf_token if principal else "",
+        now=now,
+        age=lambda v: age(v, now),
+        path=request.path,
+        **context,
+    )
+    return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    labels: tuple[tuple[float, str], ...]  # (x, text) under the axis
+    peak: int
+
+
+def bar_chart(
+    points: list[dict[str, Any]],
+    series: tuple[str, ...],
+    label_key: str,
+    *,
+    width: int = 640,
+    height: int = 160,
+    label_every: int = 1,
+    label_format: Any = str,
+) -> Chart:
+    """Grouped bars, one group per point and one bar per series, scaled to the peak."""
+    peak = max((int(p[s]) for p in points for s in series), default=0)
+    plot_h = height - 20
+    group_w = width / max(len(points), 1)
+    bar_w = max(group_w * 0.8 / len(series), 1.0)
+    bars = []
+    labels = []
+    for i, point in enumerate(points):
+        for j, name in enumerate(series):
+            value = int(point[name])
+            h = 0.0 if peak == 0 else plot_h * value / peak
+            x = i * group_w + group_w * 0.1 + j * bar_w
+            title = f"{label_format(point[label_key])}: {value} {name.replace('_', ' ')}"
+            bars.append(
+                Bar(round(x, 1), round(plot_h - h, 1), round(bar_w, 1), round(h, 1), name, title)
+            )
+        if i % label_every == 0:
+            labels.append((round(i * group_w + group_w / 2, 1), label_format(point[label_key])))
+    return Chart(width, height, tuple(bars), tuple(labels), peak)

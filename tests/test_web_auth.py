@@ -1,0 +1,87 @@
+"""Signing in and out: password checks, the login rate limit, sessions, redirects."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.web.accounts import AccountError, add_user, create_token
+from checker.web.auth import sign, unsign
+from store.db import Database
+from tests.web_fixtures import NOW, PASSWORD, Client, Seeded, login
+
+
+async def test_a_user_signs_in_and_out(anon: Client) -> None:
+    assert await login(anon, "editor") == 303
+    page = await (await anon.get("/")).text()
+    assert "editor (editor)" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    out = await anon.post("/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert out.status == 303
+    again = await anon.get("/", allow_redirects=False)
+    assert again.status == 303 and again.headers["Location"].startswith("/login")
+
+
+async def test_session_cookie_is_http_only_and_same_site(anon: Client) -> None:
+    page = await anon.get("/login")
+    match = page.headers["Set-Cookie"]
+    assert "HttpOnly" in match and "SameSite=Lax" in match
+
+
+async def test_wrong_password_is_refused_without_saying_which_part(anon: Client) -> None:
+    assert await login(anon, "editor", "wrong password") == 401
+    assert await login(anon, "nobody", "wrong password") == 401
+
+
+async def test_logins_are_rate_limited(anon: Client) -> None:
+    for _ in range(5):
+        assert await login(anon, "editor", "guess") == 401
+    assert await login(anon, "editor") == 429  # even the right password waits
+
+
+async def test_login_form_needs_its_csrf_cookie(anon: Client) -> None:
+    response = await anon.post(
+        "/login", data={"name": "editor", "password": PASSWORD, "login_csrf": "x"}
+    )
+    assert response.status == 403
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil"])
+async def test_login_never_redirects_off_site(anon: Client, target: str) -> None:
+    page = await anon.get("/login", params={"next": target})
+    text = await page.text()
+    assert 'name="next" value="/"' in text
+
+
+async def test_a_tampered_session_cookie_is_ignored(anon: Client) -> None:
+    anon.session.cookie_jar.update_cookies({"citecheck_session": "abc.def"})
+    response = await anon.get("/", allow_redirects=False)
+    assert response.status == 303
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(sign(b"k", "sid"), "sid"), (sign(b"other", "sid"), None), ("sid", None), ("", None)],
+)
+def test_cookie_signature(value: str, expected: str | None) -> None:
+    assert unsign(b"k", value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "role", "message"),
+    [
+        ("a b", "long enough", "viewer", "without spaces"),
+        ("ann", "short", "viewer", "at least 8"),
+        ("ann", "long enough", "owner", "role 'owner'"),
+        ("editor", "long enough", "viewer", "already exists"),
+    ],
+)
+def test_bad_users_are_refused(
+    seeded: Seeded, name: str, password: str, role: str, message: str
+) -> None:
+    with pytest.raises(AccountError, match=message):
+        seeded.db.run(lambda s: add_user(s, name, password, role, NOW))
+
+
+def test_token_for_an_unknown_user(db: Database) -> None:
+    with pytest.raises(AccountError, match="no user named 'ghost'"):
+        db.run(lambda s: create_token(s, "ghost", "", NOW))
