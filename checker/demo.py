@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_demo(args.article, settings, db_url))
 
 
+def _at(moment: datetime) -> datetime:
+    """The demo's clock: simulated days, fixed for the whole of one day's checks."""
+    return moment
+
+
 def _env_db(settings: Settings) -> bool:
     from checker.settings import DEFAULT_DB_URL
 
@@ -101,7 +107,7 @@ async def _demo(article: Path, settings: Settings, db_url: str) -> int:
                 for day in range(DAYS):
                     webapp.day = day
                     now = start + timedelta(days=day)
-                    run = CheckRun(db, settings, checker, clock=lambda now=now: now)
+                    run = CheckRun(db, settings, checker, clock=functools.partial(_at, now))
                     report = (await run.run_once(due_only=False)).as_dict()
                     report["open_flags"] = await db.read(count_open_by_kind)
                     print(f"\n== day {day} ({now:%Y-%m-%d}) ==")
