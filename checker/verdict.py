@@ -141,13 +141,21 @@ def combine(
     source: tuple[list[FlagSpec], frozenset[FlagKind]],
     *parts: tuple[list[FlagSpec], frozenset[FlagKind]],
 ) -> tuple[tuple[FlagSpec, ...], frozenset[FlagKind]]:
-    """Merge condition sets; a moved source whose evidence is gone is reported as removed."""
+    """Merge condition sets, one flag per problem an editor has to look at.
+
+    - A moved source whose evidence is gone is reported as removed evidence.
+    - When the evidence was edited or removed, that flag explains why the claim lost its
+      support: `unsupported` is neither opened nor resolved on top of it.
+    """
     conditions = list(source[0])
     judged = set(source[1])
     for specs, kinds in parts:
         conditions += specs
         judged |= kinds
     kinds_now = {c.kind for c in conditions}
+    if kinds_now & {FlagKind.EVIDENCE_CHANGED, FlagKind.EVIDENCE_REMOVED}:
+        conditions = [c for c in conditions if c.kind is not FlagKind.UNSUPPORTED]
+        judged.discard(FlagKind.UNSUPPORTED)
     if FlagKind.MOVED in kinds_now and FlagKind.EVIDENCE_REMOVED in kinds_now:
         conditions = [c for c in conditions if c.kind is not FlagKind.MOVED]
         conditions = [

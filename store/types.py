@@ -37,5 +37,5 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
-JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+# JSONB on PostgreSQL (indexable, compact), JSON text elsewhere; Python None is SQL NULL.
+JSONDoc = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")

@@ -132,3 +132,20 @@ def test_moved_source_whose_evidence_is_gone_reports_removal_not_move() -> None:
     conditions, _ = verdict.combine(moved, removed)
     assert [c.kind for c in conditions] == [FlagKind.EVIDENCE_REMOVED]
     assert conditions[0].detail["moved_to"] == "https://n/new"
+
+
+def test_edited_evidence_is_one_flag_not_also_unsupported() -> None:
+    source = verdict.source_conditions(ALIVE, SourceHealth("ok"))
+    edited = verdict.evidence_conditions(
+        EvidenceChange(EvidenceStatus.MODIFIED, severity="high", changes=("number",)), EV
+    )
+    unsupported = verdict.support_conditions(
+        Support(0.2, SupportLabel.UNSUPPORTED, ("p",), "lexical")
+    )
+    conditions, judged = verdict.combine(source, edited, unsupported)
+    assert [c.kind for c in conditions] == [FlagKind.EVIDENCE_CHANGED]
+    assert FlagKind.UNSUPPORTED not in judged  # an open unsupported flag is left as it is
+    # with the evidence unchanged, the support verdict stands
+    unchanged = verdict.evidence_conditions(EvidenceChange(EvidenceStatus.UNCHANGED), EV)
+    conditions, judged = verdict.combine(source, unchanged, unsupported)
+    assert [c.kind for c in conditions] == [FlagKind.UNSUPPORTED]
