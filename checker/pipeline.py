@@ -55,7 +55,8 @@ class SourceChecker:
         probe = None
         if result.status == 200 and result.content_type in ("text/html", "application/xhtml+xml"):
             probe = await self.fetcher.probe_not_found(result.final_url)
-        liveness = classify(result, probe=probe)
+        # classify parses HTML for its cues (a few ms per page): keep it off the event loop
+        liveness = await asyncio.to_thread(classify, result, probe=probe)
         document, extract_error = await self._read(task, result, liveness)
         content_hash = ev.fingerprint(document) if document else None
         changed = None if content_hash is None else content_hash != task.content_hash

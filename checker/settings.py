@@ -76,8 +76,8 @@ class ExtractSettings:
 
 @dataclass(frozen=True)
 class EvidenceSettings:
-    match_threshold: float = 0.85  # similarity at or above which the evidence is unchanged
-    modified_threshold: float = 0.5  # between this and match_threshold: modified; below: removed
+    match_threshold: float = 0.85  # similarity at which a found passage is the evidence
+    modified_threshold: float = 0.5  # from this, an edit in the same place: modified
     drift_threshold: float = 0.3  # share of the page that changed to report content_drift
     passages: int = 2  # passages anchored per citation when no quote is given
 

@@ -18,7 +18,7 @@ from checker.model import ArticleIn, CitationIn, FlagKind, FlagSpec, Severity
 from checker.settings import AlertSettings, Settings
 from store.articles import import_articles
 from store.db import Database
-from store.flags import reconcile_flags
+from store.flags import CitationConditions, reconcile_flags
 from store.tables import Article, Citation
 
 T0 = datetime(2026, 3, 2, 10, 5, tzinfo=UTC)
@@ -141,10 +141,14 @@ def set_conditions(
 ) -> None:
     """What a check would do: open (or resolve, with no specs) the citations' flags."""
 
+    judged = SOURCE_KINDS | {spec.kind for spec in specs}
+
     def apply(s: Session) -> None:
+        results = []
         for cid in citation_ids:
             citation = s.get(Citation, cid)
             assert citation is not None
-            reconcile_flags(s, citation, specs, SOURCE_KINDS | {spec.kind for spec in specs}, now)
+            results.append(CitationConditions(citation, specs, judged))
+        reconcile_flags(s, results, now)
 
     db.run(apply)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from fakeweb import FakeWeb, NewsArticle
+
+from checker.fetch import Fetcher
+from checker.settings import FetchSettings
+
+# =========================================================================== fake web
+# Fixtures for the local fake web (tests/fakeweb), owned by fetch/liveness. Database
+# fixtures go in their own block, outside this one.
+
+
+@pytest.fixture
+async def fake_web() -> AsyncIterator[FakeWeb]:
+    """The fake web, listening on 127.0.0.1 (see tests/fakeweb/__init__.py)."""
+    async with FakeWeb() as web:
+        yield web
+
+
+@pytest.fixture
+def articles(fake_web: FakeWeb) -> tuple[NewsArticle, ...]:
+    """The real news pages the fake web serves; skips when the shared data is missing."""
+    if not fake_web.articles:
+        pytest.skip("shared/data/news-pages is missing (clone the repo next to shared/)")
+    return fake_web.articles
+
+
+@pytest.fixture
+def fetch_settings() -> FetchSettings:
+    """Fetch settings for the fake web: loopback allowed, no spacing, short limits."""
+    return FetchSettings(
+        timeout_s=5.0,
+        connect_timeout_s=2.0,
+        max_bytes=2_000_000,
+        per_host_delay_s=0.0,
+        per_host_concurrency=4,
+        allow_private_networks=True,
+        retry_after_wait_s=0.2,  # also caps the 429/503 backoff: tests never wait long
+    )
+
+
+@pytest.fixture
+async def fetcher(fake_web: FakeWeb, fetch_settings: FetchSettings) -> AsyncIterator[Fetcher]:
+    """A Fetcher whose DNS puts the fake web's hosts (news.test, ...) on 127.0.0.1."""
+    async with Fetcher(fetch_settings, resolver=fake_web.resolver()) as client:
+        yield client
+
+
+# =========================================================================== end fake web
