@@ -32,21 +32,13 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checker.model import FlagKind
 from store.db import Database
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONCURRENCY = 16
 PASSWORD = "bench password"
-KINDS = (
-    "dead",
-    "unreachable",
-    "blocked",
-    "moved",
-    "evidence_removed",
-    "evidence_changed",
-    "unsupported",
-    "content_drift",
-)
+KINDS = tuple(kind.value for kind in FlagKind)
 
 
 # --------------------------------------------------------------------------- synthetic rows

@@ -13,19 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from checker.cli import UserError, print_json, run_async, table
+from checker.model import FlagKind
 from checker.settings import Settings
 from store.db import Database
 
-FLAG_KINDS = (
-    "dead",
-    "unreachable",
-    "blocked",
-    "moved",
-    "evidence_removed",
-    "evidence_changed",
-    "unsupported",
-    "content_drift",
-)
+FLAG_KINDS = tuple(kind.value for kind in FlagKind)
 
 
 def register(sub: Any) -> None:
