@@ -10,6 +10,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -38,182 +43,25 @@ _QUOTES = str.maketrans(
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*", re.UNICODE)
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "said",
-        "says",
-        "say",
-        "according",
-        "per",
-        "via",
-        "among",
-        "amid",
-        "upon",
-        "within",
-        "without",
-    ]
+STOPWORDS = _wordset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just me more most my myself of off on once only or
+    other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would
+    you your yours yourself yourselves said says say according per via among amid upon
+    within without
+    """
 )
-NEGATIONS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "none",
-        "nobody",
-        "nothing",
-        "neither",
-        "nor",
-        "cannot",
-        "can't",
-        "won't",
-        "don't",
-        "doesn't",
-        "didn't",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "weren't",
-        "hasn't",
-        "haven't",
-        "hadn't",
-        "shouldn't",
-        "wouldn't",
-        "couldn't",
-        "mustn't",
-        "without",
-        "refused",
-        "denied",
-        "deny",
-        "denies",
-        "rejected",
-        "unable",
-        "fail",
-        "failed",
-        "fails",
-    ]
+NEGATIONS = _wordset(
+    """
+    not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't
+    isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't
+    mustn't without refused denied deny denies rejected unable fail failed fails
+    """
 )
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -223,82 +71,21 @@ _NUMBER_WORDS = {
     "dozen": "12",
 }  # fmt: skip
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?%?")
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]
+_MONTHS = _wordset(
+    """
+    january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec
+    """
+)
 _ENTITY = re.compile(r"\b[A-Z][\w'’&.-]*(?:\s+(?:of|de|la|van|von|the|and|&)?\s*[A-Z][\w'’&.-]*)*")
 # A sentence ends at . ! ? (optionally followed by quotes/brackets) before a capital,
 # a digit, a quote or an opening bracket; abbreviations below do not end one.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00C0-\u024F])")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "gov",
-        "sen",
-        "rep",
-        "gen",
-        "col",
-        "lt",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-        "a.m",
-        "p.m",
-        "fig",
-        "approx",
-        "dept",
-        "est",
-    ]
+_ABBREVIATIONS = _wordset(
+    """
+    mr mrs ms dr prof sr jr st no vs etc inc ltd co corp gov sen rep gen col lt jan feb
+    mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m fig approx dept est
+    """
 )
 
 
