@@ -256,15 +256,23 @@ class Extractor:
         job = partial(
             extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
         )
-        if self.processes == 1:
-            return await asyncio.to_thread(job)
-        loop = asyncio.get_running_loop()
+        timeout = self.settings.timeout_s or None
         try:
-            return await loop.run_in_executor(self._executor(), job)
+            if self.processes == 1:
+                # A thread cannot be stopped: past the timeout it finishes in the background.
+                return await asyncio.wait_for(asyncio.to_thread(job), timeout)
+            loop = asyncio.get_running_loop()
+            return await asyncio.wait_for(loop.run_in_executor(self._executor(), job), timeout)
         except BrokenProcessPool:
             # A worker died (out of memory, a crash in a C parser): start afresh next time.
             self._discard_pool()
             raise ExtractError(f"{url}: the extraction process died reading this body") from None
+        except TimeoutError:
+            # A hostile or pathological page: kill the stuck worker with its pool.
+            self._discard_pool(kill=True)
+            raise ExtractError(
+                f"{url}: extraction took longer than {self.settings.timeout_s:g} s"
+            ) from None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -275,10 +283,14 @@ class Extractor:
             self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
         return self._pool
 
-    def _discard_pool(self) -> None:
+    def _discard_pool(self, *, kill: bool = False) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        if kill:  # shutdown() would wait for the stuck task; Python 3.11 has no public kill
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         pool, self._pool = self._pool, None

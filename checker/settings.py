@@ -72,6 +72,7 @@ class MonitorSettings:
 class ExtractSettings:
     processes: int = 0  # 0: one per CPU core, at most 4
     max_chars: int = 2_000_000
+    timeout_s: float = 60.0  # one body's extraction; 0: no limit
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,23 @@ async def test_extractor_survives_a_dead_worker() -> None:
         assert doc.passages == ("Back again.",)
     finally:
         extractor.close()
+
+
+async def test_extraction_past_its_time_limit_is_an_error_and_the_pool_recovers() -> None:
+    # A page that takes the parser longer than the limit (here: a large real-looking page
+    # against a tiny limit) is given up; its worker is killed and a fresh pool serves next.
+    page = (
+        "<html><body><article>"
+        + "".join(f"<p>Paragraph {i} says the council met on day {i}.</p>" for i in range(20_000))
+        + "</article></body></html>"
+    ).encode()
+    extractor = Extractor(ExtractSettings(processes=2, timeout_s=0.05))
+    try:
+        await extractor.extract(b"Warm up.", "text/plain", URL)
+        with pytest.raises(ExtractError, match=r"took longer than 0\.05 s"):
+            await extractor.extract(page, "text/html", URL)
+        assert extractor._pool is None  # the stuck pool was discarded
+        doc = await extractor.extract(b"Back again.", "text/plain", URL)
+        assert doc.passages == ("Back again.",)
+    finally:
+        extractor.close()
