@@ -284,8 +284,9 @@ async def test_robots_txt_is_ignored_when_configured(
 
 
 async def test_short_retry_after_is_waited_out_and_retried_once(
-    fetcher: Fetcher, fake_web: FakeWeb
+    fetcher: Fetcher, fake_web: FakeWeb, articles: tuple[NewsArticle, ...]
 ) -> None:
+    # the second answer is a real article page: needs the shared data (`articles` skips)
     result = await fetcher.fetch(fake_web.url(NEWS, "/flaky/503?retry_after=0"))
     assert result.status == 200
     assert fake_web.hits(NEWS, "/flaky/503?retry_after=0") == 2
