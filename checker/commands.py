@@ -163,6 +163,8 @@ def cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def flags_table(rows: list[dict[str, Any]]) -> str:
+    from store.dashboard import flag_summary
+
     if not rows:
         return "no flags"
     body = [
@@ -171,7 +173,7 @@ def flags_table(rows: list[dict[str, Any]]) -> str:
             r["severity"],
             r["kind"],
             r["status"],
-            _flag_reason(r),
+            flag_summary(r["kind"], r["detail"]),
             r["source_url"],
             r["claim"],
             _day(r["opened_at"]),
@@ -180,21 +182,6 @@ def flags_table(rows: list[dict[str, Any]]) -> str:
     ]
     headers = ["id", "severity", "kind", "status", "why", "source", "claim", "opened"]
     return table(body, headers, [5, 8, 16, 12, 22, 40, 40, 10])
-
-
-def _flag_reason(row: dict[str, Any]) -> str:
-    d = row["detail"]
-    if row["kind"] in ("dead", "blocked", "unreachable"):
-        return str(d.get("reason", ""))
-    if row["kind"] == "moved":
-        return f"→ {d.get('final_url', '')}"
-    if row["kind"] == "evidence_changed":
-        return ", ".join(d.get("changes", [])) or "wording"
-    if row["kind"] == "evidence_removed":
-        return str(d.get("hidden_by") or "passage gone")
-    if row["kind"] == "unsupported":
-        return f"score {d.get('score')}"
-    return f"drift {d.get('drift')}"
 
 
 def _day(iso: str | None) -> str:
