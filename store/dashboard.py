@@ -85,7 +85,7 @@ def flag_queue(
         )
     rows: list[dict[str, Any]] = []
     for severity in severities:
-        stmt = _queue_select(flt).where(col(Flag.severity) == severity)
+        stmt = queue_select(flt).where(col(Flag.severity) == severity)
         if after is not None and after.severity == severity:
             stmt = stmt.where(
                 tuple_(col(Flag.opened_at), col(Flag.id)) > tuple_(after.opened_at, after.id)
@@ -102,7 +102,8 @@ def flag_queue(
     return QueuePage(rows, next_cursor)
 
 
-def _queue_select(flt: QueueFilter) -> Select[*tuple[Any, ...]]:
+def queue_select(flt: QueueFilter) -> Select[*tuple[Any, ...]]:
+    """Flags with their claim, ref, article title and URL, source URL and host, filtered."""
     stmt: Select[*tuple[Any, ...]] = (
         select(
             Flag,

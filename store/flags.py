@@ -16,7 +16,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from checker.model import FlagKind, FlagSpec, Severity
-from store.tables import FLAG_STATUSES, AlertEvent, Article, Citation, Flag, FlagEvent, Source
+from store.tables import FLAG_STATUSES, AlertEvent, Citation, Flag, FlagEvent
 
 CHECKER = "checker"
 _SEVERITY_ORDER = case({"high": 0, "medium": 1, "low": 2}, value=Flag.severity, else_=3)
@@ -216,46 +216,40 @@ class FlagFilter:
 
 
 def list_flags(session: Session, flt: FlagFilter) -> list[dict[str, Any]]:
-    stmt = (
-        select(Flag, Citation, Article, Source)
-        .join(Citation, col(Citation.id) == col(Flag.citation_id))
-        .join(Article, col(Article.id) == col(Flag.article_id))
-        .join(Source, col(Source.id) == col(Flag.source_id))
+    """Flags for the CLI and scripts, most severe and oldest first (the dashboard's query)."""
+    from store.dashboard import QueueFilter, queue_select
+
+    if flt.status not in ("open", "all", *FLAG_STATUSES):
+        raise ValueError(f"unknown status {flt.status!r}")
+    stmt = queue_select(
+        QueueFilter(
+            status=flt.status,
+            kind=flt.kind,
+            severity=flt.severity,
+            article_id=flt.article_id,
+            source_id=flt.source_id,
+        )
     )
-    if flt.status == "open":
-        stmt = stmt.where(col(Flag.resolved_at).is_(None))
-    elif flt.status != "all":
-        if flt.status not in FLAG_STATUSES:
-            raise ValueError(f"unknown status {flt.status!r}")
-        stmt = stmt.where(Flag.status == flt.status)
-    if flt.kind:
-        stmt = stmt.where(Flag.kind == flt.kind)
-    if flt.severity:
-        stmt = stmt.where(Flag.severity == flt.severity)
-    if flt.article_id is not None:
-        stmt = stmt.where(Flag.article_id == flt.article_id)
-    if flt.source_id is not None:
-        stmt = stmt.where(Flag.source_id == flt.source_id)
-    stmt = stmt.order_by(_SEVERITY_ORDER, col(Flag.opened_at), col(Flag.id)).limit(flt.limit)
-    stmt = stmt.offset(flt.offset)
+    stmt = stmt.order_by(_SEVERITY_ORDER, col(Flag.opened_at), col(Flag.id))
+    stmt = stmt.limit(flt.limit).offset(flt.offset)
     return [
         {
             "id": flag.id,
             "kind": flag.kind,
             "severity": flag.severity,
             "status": flag.status,
-            "article_url": article.url,
-            "article_title": article.title,
-            "source_url": source.url,
-            "ref": citation.ref,
-            "claim": citation.claim,
+            "article_url": article_url,
+            "article_title": title,
+            "source_url": source_url,
+            "ref": ref,
+            "claim": claim,
             "opened_at": _iso(flag.opened_at),
             "updated_at": _iso(flag.updated_at),
             "resolved_at": _iso(flag.resolved_at),
             "resolved_by": flag.resolved_by,
             "detail": {k: v for k, v in flag.detail.items() if k != "signature"},
         }
-        for flag, citation, article, source in session.exec(stmt)
+        for flag, claim, ref, title, article_url, source_url, _host in session.execute(stmt)
     ]
 
 
