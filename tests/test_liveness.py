@@ -2,70 +2,25 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from liveness_cases import (
+    ARTICLE,
+    ARTICLE_TEXT,
+    NOT_FOUND_TEMPLATE,
+    OTHER,
+    URL,
+    A,
+    B,
+    D,
+    M,
+    T,
+    U,
+    fetched,
+    html,
+)
 
 from checker.liveness import classify
-from checker.model import FetchErrorKind, FetchResult, Hop, LivenessState
-
-A, D, B = LivenessState.ALIVE, LivenessState.DEAD, LivenessState.BLOCKED
-M, T, U = LivenessState.MOVED, LivenessState.TRANSIENT, LivenessState.UNCHECKABLE
-URL = "https://news.example/2024/05/council-budget-vote.html"
-ARTICLE_TEXT = " ".join(
-    f"<p>The council voted {n} times on the budget, and the mayor said the deficit grew to "
-    f"4.{n} million dollars after a long debate about transit, schools and parks.</p>"
-    for n in range(20)
-)  # about 400 words of paragraphs: an article
-
-
-def html(title: str, body: str, head: str = "") -> bytes:
-    chrome = "<nav><a href='/'>Home</a> <a href='/news/'>News</a> <a href='/sport/'>Sport</a></nav>"
-    return (
-        f"<html><head><title>{title}</title>{head}</head><body><header>{chrome}</header>"
-        f"<main>{body}</main><footer><p>© News Example</p></footer></body></html>"
-    ).encode()
-
-
-def fetched(
-    body: bytes = b"",
-    *,
-    status: int | None = 200,
-    url: str = URL,
-    final: str | None = None,
-    hops: tuple[tuple[int, str], ...] = (),
-    content_type: str = "text/html",
-    headers: dict[str, str] | None = None,
-    error: FetchErrorKind | None = None,
-    truncated: bool = False,
-    not_modified: bool = False,
-) -> FetchResult:
-    """A FetchResult; `hops` are (status, location) and chain from `url`."""
-    chain, at = [], url
-    for hop_status, location in hops:
-        chain.append(Hop(at, hop_status, location))
-        at = location
-    return FetchResult(
-        url=url,
-        final_url=final or at,
-        status=status,
-        headers=headers or {},
-        redirects=tuple(chain),
-        body=body,
-        content_type=content_type,
-        charset="utf-8",
-        error=error,
-        truncated=truncated,
-        not_modified=not_modified,
-    )
-
-
-ARTICLE = html(
-    "Council approves budget | News Example", f"<h1>Council approves budget</h1>{ARTICLE_TEXT}"
-)
-NOT_FOUND_TEMPLATE = html(
-    "News Example", "<h1>Hmm.</h1><p>There is nothing at {path}. Try the search.</p>"
-)
+from checker.model import FetchErrorKind, FetchResult, LivenessState
 
 ERROR_ROWS = [
     ("dns", FetchErrorKind.DNS, D, "dns"),
@@ -275,7 +230,6 @@ def test_pages_that_answer_200(
 
 
 HOME = "https://news.example/"
-OTHER = "https://news.example/2024/06/budget-revised.html"
 REDIRECT_ROWS = [
     ("deep link to home", [(301, HOME)], ARTICLE, D, "redirect_home"),
     ("deep link to home via 302", [(302, HOME)], ARTICLE, D, "redirect_home"),
@@ -333,93 +287,3 @@ def test_redirects(
 def test_home_page_redirecting_to_a_language_root_is_alive() -> None:
     result = fetched(ARTICLE, url=HOME, hops=((301, "https://news.example/en/"),))
     assert classify(result).state is A
-
-
-def _probe_answer(path: str, status: int = 200, body: bytes | None = None) -> FetchResult:
-    template = NOT_FOUND_TEMPLATE.replace(b"{path}", path.encode())
-    return fetched(
-        body if body is not None else template, status=status, url=f"https://news.example{path}"
-    )
-
-
-PROBE = "/2024/05/7f3a9c1e2b4d6f80.html"
-PROBE_ROWS = [
-    (
-        "same template, other path echoed",
-        fetched(NOT_FOUND_TEMPLATE.replace(b"{path}", b"/2024/05/council-budget-vote.html")),
-        _probe_answer(PROBE),
-        D,
-        "soft_404",
-    ),
-    (
-        "host does real 404s",
-        fetched(NOT_FOUND_TEMPLATE.replace(b"{path}", b"/2024/05/council-budget-vote.html")),
-        _probe_answer(PROBE, status=404),
-        A,
-        "",
-    ),
-    ("real article on a soft-404 host", fetched(ARTICLE), _probe_answer(PROBE), A, ""),
-    ("probe failed", fetched(ARTICLE), fetched(status=None, error=FetchErrorKind.TIMEOUT), A, ""),
-    (
-        "both sent to the same search page",
-        fetched(NOT_FOUND_TEMPLATE, hops=((302, "https://news.example/oops"),)),
-        fetched(
-            NOT_FOUND_TEMPLATE,
-            url=f"https://news.example{PROBE}",
-            hops=((302, "https://news.example/oops"),),
-        ),
-        D,
-        "soft_404",
-    ),
-]
-
-
-@pytest.mark.parametrize(("case", "result", "probe", "state", "reason"), PROBE_ROWS)
-def test_comparison_with_the_hosts_answer_to_a_random_path(
-    case: str, result: FetchResult, probe: FetchResult, state: LivenessState, reason: str
-) -> None:
-    verdict = classify(result, probe=probe)
-    assert (verdict.state, verdict.reason) == (state, reason)
-
-
-def test_soft_404_by_probe_reports_similarity_and_probe_url() -> None:
-    result = fetched(NOT_FOUND_TEMPLATE.replace(b"{path}", b"/2024/05/council-budget-vote.html"))
-    verdict = classify(result, probe=_probe_answer(PROBE))
-    assert verdict.detail["probe_similarity"] >= 0.85
-    assert verdict.detail["probe_url"] == f"https://news.example{PROBE}"
-    assert "random path" in verdict.detail["cue"]
-
-
-def test_alive_page_still_reports_how_it_compared_with_the_probe() -> None:
-    verdict = classify(fetched(ARTICLE), probe=_probe_answer(PROBE))
-    assert verdict.state is A
-    assert verdict.detail["probe_similarity"] < 0.2
-
-
-@pytest.mark.parametrize(
-    ("headers", "expected"),
-    [
-        ({"retry-after": "120"}, 120.0),
-        (
-            {
-                "retry-after": "Wed, 21 Oct 2015 07:30:00 GMT",
-                "date": "Wed, 21 Oct 2015 07:28:00 GMT",
-            },
-            120.0,
-        ),
-        ({"retry-after": "Wed, 21 Oct 2015 07:30:00 GMT"}, None),  # no Date: no "now" to count from
-        ({}, None),
-    ],
-)
-def test_retry_after_is_carried_for_the_schedule(
-    headers: dict[str, str], expected: float | None
-) -> None:
-    verdict = classify(fetched(status=503, headers=headers))
-    assert verdict.detail.get("retry_after_s") == expected
-
-
-def test_detail_is_plain_json_for_the_store() -> None:
-    result = fetched(ARTICLE, hops=((301, OTHER),), error=FetchErrorKind.TOO_LARGE, truncated=True)
-    verdict = classify(result, probe=_probe_answer(PROBE))
-    assert json.loads(json.dumps(verdict.detail)) == verdict.detail
-    assert verdict.detail["truncated"] is True
