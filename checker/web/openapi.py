@@ -9,242 +9,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from checker.model import FlagKind
-
-KINDS = [k.value for k in FlagKind]
-SEVERITIES = ["high", "medium", "low"]
-STATUSES = ["open", "acknowledged", "muted", "resolved", "all"]
-ACTIONS = ["acknowledge", "resolve", "mute", "unmute", "false_alarm", "recheck", "replace"]
-
-TIME = {"type": "string", "format": "date-time"}
-MAYBE_TIME = {"type": ["string", "null"], "format": "date-time"}
-MAYBE_STR = {"type": ["string", "null"]}
-ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
-OBJ = {"type": "object"}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
-
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _obj(["error"], error={"type": "string"}),
-    "QueueItem": _obj(
-        ["id", "kind", "severity", "status", "opened_at", "article_id", "source_id", "claim"],
-        id=ID,
-        kind={"type": "string", "enum": KINDS},
-        severity={"type": "string", "enum": SEVERITIES},
-        status={"type": "string"},
-        summary={"type": "string"},
-        opened_at=TIME,
-        updated_at=TIME,
-        resolved_at=MAYBE_TIME,
-        resolved_by=MAYBE_STR,
-        muted_until=MAYBE_TIME,
-        article_id=ID,
-        article_title={"type": "string"},
-        article_url={"type": "string"},
-        source_id=ID,
-        source_url={"type": "string"},
-        host={"type": "string"},
-        citation_id=ID,
-        ref={"type": "string"},
-        claim={"type": "string"},
-    ),
-    "FlagPage": _obj(
-        ["items", "next_cursor"],
-        items={"type": "array", "items": _ref("QueueItem")},
-        next_cursor=MAYBE_STR,
-    ),
-    "Counts": {
-        "type": "object",
-        "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
-    },
-    "Source": _obj(
-        ["id", "url", "state"],
-        id=ID,
-        url={"type": "string"},
-        host={"type": "string"},
-        state={"type": "string"},
-        reason={"type": "string"},
-        last_status={"type": ["integer", "null"]},
-        final_url=MAYBE_STR,
-        last_checked_at=MAYBE_TIME,
-        next_check_at=TIME,
-        failure_count={"type": "integer"},
-        archived_url=MAYBE_STR,
-    ),
-    "Article": _obj(
-        ["id", "url", "title"],
-        id=ID,
-        url={"type": "string"},
-        title={"type": "string"},
-        published_at=MAYBE_TIME,
-        tags={"type": "array", "items": {"type": "string"}},
-        imported_at=TIME,
-    ),
-    "Citation": _obj(
-        ["id", "ref", "claim", "source_id", "article_id"],
-        id=ID,
-        ref={"type": "string"},
-        claim={"type": "string"},
-        quote=MAYBE_STR,
-        source_id=ID,
-        article_id=ID,
-        retired_at=MAYBE_TIME,
-        evidence_anchored={"type": "boolean"},
-        support_score={"type": ["number", "null"]},
-        support_label=MAYBE_STR,
-        support_passage=MAYBE_STR,
-        support_backend=MAYBE_STR,
-    ),
-    "Check": _obj(
-        ["checked_at", "state"],
-        checked_at=TIME,
-        status={"type": ["integer", "null"]},
-        state={"type": "string"},
-        reason={"type": "string"},
-        error=MAYBE_STR,
-        final_url={"type": "string"},
-        elapsed_ms={"type": "number"},
-        redirects={"type": "array", "items": OBJ},
-        error_message=MAYBE_STR,
-    ),
-    "FlagDetail": _obj(
-        ["flag", "citation", "article", "source", "checks", "events", "evidence"],
-        flag=OBJ,
-        citation=_ref("Citation"),
-        article=_ref("Article"),
-        source=_ref("Source"),
-        checks={"type": "array", "items": _ref("Check")},
-        events={
-            "type": "array",
-            "items": _obj(
-                ["at", "actor", "action"],
-                at=TIME,
-                actor={"type": "string"},
-                action={"type": "string"},
-                note=MAYBE_STR,
-            ),
-        },
-        evidence=_obj(
-            ["before", "after", "diff"],
-            before={"type": "string"},
-            after={"type": "string"},
-            diff={"type": "array"},
-        ),
-        other_flags={"type": "array", "items": OBJ},
-        archived_url=MAYBE_STR,
-        source_moved_since={"type": "boolean"},
-    ),
-    "ActionRequest": {
-        **_obj(
-            ["action"],
-            action={"type": "string", "enum": ACTIONS},
-            note={"type": "string", "maxLength": 2000},
-            mute_days={
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "maximum": 3650,
-                "description": "mute only; omit to mute for good",
-            },
-            url={"type": "string", "description": "replace only: the new source URL"},
-            use_archive={"type": "boolean", "description": "replace only: use the archived copy"},
-        ),
-        "additionalProperties": False,
-    },
-    "ActionResult": _obj(["message", "flag"], message={"type": "string"}, flag=OBJ),
-    "ArticlePage": _obj(
-        ["items", "next_after"],
-        items={
-            "type": "array",
-            "items": {
-                "allOf": [
-                    _ref("Article"),
-                    _obj(
-                        ["citations", "open_flags"],
-                        citations={"type": "integer"},
-                        open_flags={"type": "integer"},
-                        worst_severity=MAYBE_STR,
-                    ),
-                ]
-            },
-        },
-        next_after={"type": ["integer", "null"]},
-    ),
-    "ArticleView": _obj(
-        ["article", "citations"],
-        article=_ref("Article"),
-        citations={"type": "array", "items": _ref("Citation")},
-    ),
-    "SourceView": _obj(
-        ["source", "citations", "checks"],
-        source=_ref("Source"),
-        citations={"type": "array", "items": _ref("Citation")},
-        checks={"type": "array", "items": _ref("Check")},
-    ),
-    "Overview": _obj(
-        ["articles", "citations", "sources", "weekly", "hourly_checks", "open_flags"],
-        articles={"type": "integer"},
-        citations={"type": "integer"},
-        sources={"type": "object", "additionalProperties": {"type": "integer"}},
-        weekly={
-            "type": "array",
-            "items": _obj(
-                ["week", "opened", "resolved"],
-                week={"type": "string"},
-                opened={"type": "integer"},
-                resolved={"type": "integer"},
-            ),
-        },
-        hourly_checks={
-            "type": "array",
-            "items": _obj(["hour", "checks"], hour=TIME, checks={"type": "integer"}),
-        },
-        workers={"type": ["array", "null"], "items": OBJ},
-        open_flags=_ref("Counts"),
-    ),
-    "ImportRequest": {
-        **_obj(
-            ["text"],
-            text={"type": "string", "description": "the article file's content"},
-            format={"type": "string", "enum": ["auto", "json", "text", "markdown", "html"]},
-            refs={"type": "string", "description": "reference list for [n] markers"},
-            article_url={"type": "string"},
-        ),
-        "additionalProperties": False,
-    },
-    "ImportSummary": _obj(
-        ["articles", "articles_added", "citations_added"],
-        articles={"type": "integer"},
-        articles_added={"type": "integer"},
-        citations_added={"type": "integer"},
-    ),
-    "Destination": _obj(
-        ["name", "url"],
-        name={"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},
-        url={"type": "string"},
-        format={"type": "string", "enum": ["json", "slack", "teams"]},
-        mode={"type": "string", "enum": ["immediate", "hourly", "daily"]},
-        min_severity={"type": "string", "enum": SEVERITIES},
-        kinds={"type": "array", "items": {"type": "string", "enum": KINDS}},
-        events={"type": "array", "items": {"type": "string"}},
-        url_prefixes={"type": "array", "items": {"type": "string"}},
-        tags={"type": "array", "items": {"type": "string"}},
-        digest_time={"type": "string"},
-        secret={"type": "string"},
-        enabled={"type": "boolean"},
-    ),
-    "Me": _obj(
-        ["name", "role"],
-        name={"type": "string"},
-        role={"type": "string", "enum": ["viewer", "editor", "admin"]},
-    ),
-}
+from checker.web.openapi_schemas import (
+    ID,
+    KINDS,
+    OBJ,
+    SCHEMAS,
+    SEVERITIES,
+    STATUSES,
+    object_schema,
+    schema_ref,
+)
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
@@ -252,7 +26,7 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 ERRORS = {
-    "401": _json(_ref("Error"), "no valid API token"),
+    "401": _json(schema_ref("Error"), "no valid API token"),
 }
 
 
@@ -260,7 +34,7 @@ def _op(summary: str, ok: dict[str, Any], *, errors: tuple[str, ...] = (), **ext
     responses = {"200": _json(ok), **ERRORS}
     for code in errors:
         responses[code] = _json(
-            _ref("Error"),
+            schema_ref("Error"),
             {
                 "400": "bad parameter",
                 "403": "role too low",
@@ -302,20 +76,22 @@ PATHS: dict[str, Any] = {
     "/api/v1/openapi.json": {
         "get": {**_op("This document", OBJ), "security": [], "responses": {"200": _json(OBJ)}}
     },
-    "/api/v1/me": {"get": _op("The token's user", _ref("Me"))},
+    "/api/v1/me": {"get": _op("The token's user", schema_ref("Me"))},
     "/api/v1/flags": {
         "get": _op(
             "The flags queue, most severe and oldest first",
-            _ref("FlagPage"),
+            schema_ref("FlagPage"),
             errors=("400",),
             parameters=QUEUE_PARAMS,
         )
     },
-    "/api/v1/flags/counts": {"get": _op("Unresolved flags per kind and severity", _ref("Counts"))},
+    "/api/v1/flags/counts": {
+        "get": _op("Unresolved flags per kind and severity", schema_ref("Counts"))
+    },
     "/api/v1/flags/{flag_id}": {
         "get": _op(
             "A flag with its citation, source, check history, evidence and audit trail",
-            _ref("FlagDetail"),
+            schema_ref("FlagDetail"),
             errors=("404",),
             parameters=[_p("flag_id")],
         )
@@ -324,19 +100,19 @@ PATHS: dict[str, Any] = {
         "post": _op(
             "Act on a flag (editor role): acknowledge, resolve, mute, unmute, false_alarm, "
             "recheck, replace",
-            _ref("ActionResult"),
+            schema_ref("ActionResult"),
             errors=("400", "403", "404", "409"),
             parameters=[_p("flag_id")],
             requestBody={
                 "required": True,
-                "content": {"application/json": {"schema": _ref("ActionRequest")}},
+                "content": {"application/json": {"schema": schema_ref("ActionRequest")}},
             },
         )
     },
     "/api/v1/articles": {
         "get": _op(
             "Articles with their health, newest first",
-            _ref("ArticlePage"),
+            schema_ref("ArticlePage"),
             errors=("400",),
             parameters=[
                 _q("after", ID, "next_after of the previous page"),
@@ -347,7 +123,7 @@ PATHS: dict[str, Any] = {
     "/api/v1/articles/{article_id}": {
         "get": _op(
             "An article's citations and their health",
-            _ref("ArticleView"),
+            schema_ref("ArticleView"),
             errors=("404",),
             parameters=[_p("article_id")],
         )
@@ -355,20 +131,22 @@ PATHS: dict[str, Any] = {
     "/api/v1/sources/{source_id}": {
         "get": _op(
             "A source, its checks and every citation of it",
-            _ref("SourceView"),
+            schema_ref("SourceView"),
             errors=("404",),
             parameters=[_p("source_id")],
         )
     },
-    "/api/v1/overview": {"get": _op("Counts, weekly trends and worker status", _ref("Overview"))},
+    "/api/v1/overview": {
+        "get": _op("Counts, weekly trends and worker status", schema_ref("Overview"))
+    },
     "/api/v1/import": {
         "post": _op(
             "Import articles (editor role), same formats as the CLI",
-            _ref("ImportSummary"),
+            schema_ref("ImportSummary"),
             errors=("400", "403"),
             requestBody={
                 "required": True,
-                "content": {"application/json": {"schema": _ref("ImportRequest")}},
+                "content": {"application/json": {"schema": schema_ref("ImportRequest")}},
             },
         )
     },
@@ -378,18 +156,20 @@ PATHS: dict[str, Any] = {
         ),
         "post": _op(
             "Add or change a destination (admin role); fields as in [[destinations]]",
-            _obj(["name", "saved"], name={"type": "string"}, saved={"type": "boolean"}),
+            object_schema(["name", "saved"], name={"type": "string"}, saved={"type": "boolean"}),
             errors=("400", "403"),
             requestBody={
                 "required": True,
-                "content": {"application/json": {"schema": _ref("Destination")}},
+                "content": {"application/json": {"schema": schema_ref("Destination")}},
             },
         ),
     },
     "/api/v1/alerts/destinations/{name}": {
         "delete": _op(
             "Delete a destination and its delivery history (admin role)",
-            _obj(["name", "deleted"], name={"type": "string"}, deleted={"type": "boolean"}),
+            object_schema(
+                ["name", "deleted"], name={"type": "string"}, deleted={"type": "boolean"}
+            ),
             errors=("403", "404"),
             parameters=[
                 {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
