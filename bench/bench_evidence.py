@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import mutations  # noqa: E402
 
 from checker import evidence as ev  # noqa: E402
-from checker.evidence_match import layout  # noqa: E402
+from checker.evidence.match import layout  # noqa: E402
 from checker.extract import Extractor, extract  # noqa: E402
 from checker.model import Document, Evidence, ExtractError  # noqa: E402
 from checker.settings import EvidenceSettings, ExtractSettings  # noqa: E402

@@ -103,6 +103,9 @@ class Liveness:
 
 # --------------------------------------------------------------------------- extract
 
+# Media types whose text citecheck can read; anything else is recorded, not judged dead.
+CHECKABLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
+
 
 @dataclass(frozen=True)
 class Document:

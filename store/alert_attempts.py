@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from checker.alerts.policy import next_attempt_delay
 from store.alert_tables import AlertDestination, AlertMessage
 from store.alerts import GONE
 
@@ -92,8 +91,10 @@ def record_attempts(
     now: datetime,
     *,
     max_attempts: int,
-    jitter: Callable[[], float],
+    retry_delay_s: Callable[[int, float | None], float],
 ) -> RecordedAttempts:
+    """Record a batch of delivery attempts; `retry_delay_s(attempts made, Retry-After)`
+    is the sender's backoff policy, in seconds."""
     out = RecordedAttempts()
     by_status: dict[int | None, list[int]] = {}
     for result in results:
@@ -126,7 +127,7 @@ def record_attempts(
             change["status"] = "failed"
             out.given_up += 1
         else:
-            delay = next_attempt_delay(attempts[result.message_id], result.retry_after, jitter())
+            delay = retry_delay_s(attempts[result.message_id], result.retry_after)
             change["next_attempt_at"] = now + timedelta(seconds=delay)
             out.retrying += 1
         changes.append(change)

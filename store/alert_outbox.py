@@ -10,7 +10,7 @@ message's webhook-id and body, so the receiver can de-duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,9 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
-from checker.alerts.destinations import wants
-from checker.alerts.model import AlertFacts, Destination, Rendered
-from checker.alerts.policy import due_at
+from checker.alert_model import AlertFacts, Destination, Rendered
 from store.alert_tables import AlertDelivery, AlertDestination, AlertMessage
 from store.alerts import destination_value
 from store.tables import AlertEvent, Article, Citation, Flag, Source
@@ -33,7 +31,24 @@ def enabled_destinations(session: Session) -> list[tuple[int, Destination]]:
     return [(row.id, destination_value(row)) for row in rows if row.id is not None]
 
 
-def fan_out(session: Session, now: datetime, *, window_s: float, limit: int) -> tuple[int, int]:
+@dataclass(frozen=True)
+class OutboxEvent:
+    """What routing an event to destinations may look at."""
+
+    type: str
+    kind: str
+    severity: str
+    created_at: datetime
+    article_url: str
+    article_tags: tuple[str, ...]
+
+
+# The sender's routing policy: when this destination should get this event, or None
+# when it does not subscribe to it (checker.alerts.dispatcher provides it).
+Route = Callable[[Destination, OutboxEvent], datetime | None]
+
+
+def fan_out(session: Session, now: datetime, *, route: Route, limit: int) -> tuple[int, int]:
     """Turn undispatched outbox events into deliveries; returns (events, deliveries)."""
     stmt = (
         select(
@@ -57,16 +72,17 @@ def fan_out(session: Session, now: datetime, *, window_s: float, limit: int) -> 
     dests = enabled_destinations(session)
     rows: list[dict[str, Any]] = []
     for event_pk, event_type, created_at, payload, article_url, tags in events:
+        event = OutboxEvent(
+            type=event_type,
+            kind=str(payload.get("kind", "")),
+            severity=str(payload.get("severity", "")),
+            created_at=created_at,
+            article_url=article_url,
+            article_tags=tuple(tags or ()),
+        )
         for dest_id, dest in dests:
-            if wants(
-                dest,
-                event_type=event_type,
-                kind=str(payload.get("kind", "")),
-                severity=str(payload.get("severity", "")),
-                article_url=article_url,
-                article_tags=tags or [],
-            ):
-                due = due_at(dest.mode, created_at, window_s, dest.digest_time)
+            due = route(dest, event)
+            if due is not None:
                 rows.append(
                     {
                         "event_id": event_pk,

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from checker.alerts.model import EVENT_TYPES, Destination
+from checker.alert_model import EVENT_TYPES, Destination
 from store.alert_tables import AlertDelivery, AlertDestination, AlertMessage
 
 REMOVED_FROM_CONFIG = "removed from config"

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from checker.alert_model import AlertFacts, Destination
 from checker.alerts import slack, teams
 from checker.alerts.compose import render
-from checker.alerts.model import AlertFacts, Destination
 from checker.alerts.payloads import SCHEMA_VERSION, batch_envelope, event_envelope
 from checker.alerts.sample import sample_facts
 

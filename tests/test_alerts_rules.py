@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from checker.alert_model import Destination
 from checker.alerts.compose import select_alertable
 from checker.alerts.destinations import DestinationError, parse_destinations, wants
-from checker.alerts.model import Destination
 from checker.alerts.policy import due_at, next_attempt_delay, parse_retry_after, retry_delay
 from checker.alerts.sample import sample_facts
 from checker.alerts.signing import SignatureError, sign, signed_headers, verify

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fakeweb import FakeWeb
 
-from checker.archive import ArchivedCopy, closest_copy, find_archived_copy
 from checker.fetch import Fetcher
+from checker.fetch.archive import ArchivedCopy, closest_copy, find_archived_copy
 from checker.settings import ArchiveSettings
 
 SOURCE = "https://stats.example/2019/report.html"

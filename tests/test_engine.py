@@ -10,11 +10,11 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from checker.engine import CheckRun
-from checker.metrics import Metrics
+from checker.engine.metrics import Metrics
+from checker.engine.worker import MonitorScheduler, Worker, run_workers
 from checker.model import FlagKind, FlagSpec, Liveness, LivenessState, Severity
 from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome, SourceTask
 from checker.settings import Settings
-from checker.worker import MonitorScheduler, Worker, run_workers
 from store.db import Database
 from store.worker_tables import list_workers
 from tests.worker_fixtures import check_workers, checks_per_source, held_leases, seed_sources

@@ -9,10 +9,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from checker.engine import CheckRun
-from checker.metrics import Metrics
-from checker.monitor_http import MonitorState, add_monitor_routes
+from checker.engine.metrics import Metrics
+from checker.engine.worker import MonitorScheduler, Worker
 from checker.settings import Settings
-from checker.worker import MonitorScheduler, Worker
+from checker.web.monitor import MonitorState, add_monitor_routes
 from store.db import Database
 
 # One exposition line: name, optional {labels}, a number.

@@ -11,7 +11,7 @@ import mutations
 import pytest
 
 from checker import evidence as ev
-from checker.evidence_match import layout, locate, render_diff, word_diff
+from checker.evidence.match import layout, locate, render_diff, word_diff
 from checker.extract import extract
 from checker.model import Document, Evidence, EvidenceStatus
 from checker.settings import EvidenceSettings

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.retrieval import PassageIndex, rank_passages, split_passages
+from checker.evidence.retrieval import PassageIndex, rank_passages, split_passages
 
 PAGE = (
     "The council met on Monday. The mayor refused to sign the budget. "

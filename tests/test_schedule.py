@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from checker.schedule import JITTER, next_check
+from checker.engine.schedule import JITTER, next_check
 from checker.settings import MonitorSettings
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)

@@ -22,7 +22,6 @@ from store.db import Database
 from tests.worker_fixtures import check_workers, checks_per_source, held_leases, seed_sources
 
 # The workers run the whole pipeline: skip (saying why) while a stage is missing.
-pytest.importorskip("checker.pipeline", reason="the check pipeline is not importable yet")
 # Each test starts real processes (a few seconds of imports each on a small machine).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 REPO = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from checker.alert_model import AlertFacts, Destination, Rendered
 from checker.alerts import slack, teams
-from checker.alerts.model import AlertFacts, Destination, Rendered
 from checker.alerts.payloads import batch_envelope, event_envelope
 
 QUIET_STATUSES = ("muted", "acknowledged")

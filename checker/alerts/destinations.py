@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from checker.alerts.model import EVENT_TYPES, FORMATS, MODES, Destination
+from checker.alert_model import EVENT_TYPES, FORMATS, MODES, Destination
 from checker.alerts.signing import SecretError, decode_secret
 from checker.model import FlagKind, Severity
 from checker.settings import SettingsError

@@ -19,14 +19,15 @@ from typing import Any
 import aiohttp
 from sqlmodel import Session
 
+from checker.alert_model import Destination
 from checker.alerts.compose import render, select_alertable
-from checker.alerts.destinations import parse_destinations
-from checker.alerts.policy import parse_retry_after
+from checker.alerts.destinations import parse_destinations, wants
+from checker.alerts.policy import due_at, next_attempt_delay, parse_retry_after
 from checker.alerts.sample import sample_facts
 from checker.alerts.signing import signed_headers
 from checker.settings import Settings
 from store.alert_attempts import AttemptResult, OutgoingMessage, claim_due, record_attempts
-from store.alert_outbox import Composed, fan_out, pending_groups, save_messages
+from store.alert_outbox import Composed, OutboxEvent, fan_out, pending_groups, save_messages
 from store.alerts import get_destination, sync_config_destinations
 from store.db import Database
 
@@ -147,8 +148,21 @@ class AlertDispatcher:
         return report
 
     def _fan_out(self, session: Session) -> tuple[int, int]:
-        window_s = self.alerts.group_window_s
-        return fan_out(session, self.clock(), window_s=window_s, limit=self.batch_size)
+        return fan_out(session, self.clock(), route=self._route, limit=self.batch_size)
+
+    def _route(self, dest: Destination, event: OutboxEvent) -> datetime | None:
+        """When `dest` should hear of `event`, or None when it does not subscribe to it."""
+        subscribed = wants(
+            dest,
+            event_type=event.type,
+            kind=event.kind,
+            severity=event.severity,
+            article_url=event.article_url,
+            article_tags=event.article_tags,
+        )
+        if not subscribed:
+            return None
+        return due_at(dest.mode, event.created_at, self.alerts.group_window_s, dest.digest_time)
 
     def _claim(self, session: Session) -> list[OutgoingMessage]:
         # The claim outlives a request (timeout) by a margin: a crash mid-send means a resend
@@ -194,7 +208,7 @@ class AlertDispatcher:
                 results,
                 self.clock(),
                 max_attempts=self.alerts.max_attempts,
-                jitter=self.rng.random,
+                retry_delay_s=lambda n, after: next_attempt_delay(n, after, self.rng.random()),
             )
         )
         report.sent += recorded.sent

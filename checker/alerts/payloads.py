@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from checker.alerts.model import AlertFacts
+from checker.alert_model import AlertFacts
 
 SCHEMA_VERSION = 1
 # Keys of flag.detail that are internal bookkeeping or moved to `evidence`.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from checker.alerts.model import AlertFacts
+from checker.alert_model import AlertFacts
 
 
 def sample_facts(now: datetime) -> AlertFacts:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from checker.alerts.model import AlertFacts
+from checker.alert_model import AlertFacts
 from checker.alerts.payloads import flag_link
 from checker.alerts.wording import article_name, batch_summary, cut, evidence_lines, title
 

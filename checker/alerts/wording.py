@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from checker.alerts.model import AlertFacts
+from checker.alert_model import AlertFacts
 
 KIND_LABELS = {
     "dead": "Dead link",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from checker.cli import UserError, print_json, run_async, table
+from checker.cli.common import UserError, print_json, run_async, table
 from checker.settings import Settings
 
 
@@ -50,7 +50,7 @@ def _dispatcher(db: Any, settings: Settings) -> Any:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from store.alerts import list_destinations, list_messages
 
     with open_db(settings) as db:
@@ -131,7 +131,7 @@ def messages_table(rows: list[dict[str, Any]]) -> str:
 
 
 def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
 
     async def go(db: Any) -> Any:
         async with _dispatcher(db, settings) as dispatcher:
@@ -158,7 +158,7 @@ def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
 
     async def go(db: Any) -> dict[str, Any]:
         async with _dispatcher(db, settings) as dispatcher:
@@ -183,7 +183,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     from checker.alerts.dispatcher import utcnow
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from store.alerts import set_destination_enabled
 
     with open_db(settings) as db:

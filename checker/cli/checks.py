@@ -1,4 +1,4 @@
-"""The core commands: import, check, flags, db, serve, worker, demo.
+"""The core commands: import, check, flags, db upgrade.
 
 Each command opens the database (applying migrations), does one unit of work in one
 transaction where it writes, and prints a summary (or JSON with --json).
@@ -7,12 +7,16 @@ transaction where it writes, and prints a summary (or JSON with --json).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
-from checker.cli import UserError, print_json, run_async, table
+from checker.cli.common import (
+    UserError,
+    flags_table,
+    open_db,
+    print_check_report,
+    print_json,
+    run_async,
+)
 from checker.model import FlagKind
 from checker.settings import Settings
 from store.db import Database
@@ -55,27 +59,6 @@ def register(sub: Any) -> None:
     dbsub = p.add_subparsers(dest="db_command", metavar="<db command>", required=True)
     up = dbsub.add_parser("upgrade", help="apply schema migrations")
     up.set_defaults(handler=cmd_db_upgrade)
-
-    from checker import demo, monitor_cli
-
-    monitor_cli.register(sub)
-    from checker import alerts_cli
-
-    alerts_cli.register(sub)
-    demo.register(sub)
-    from checker import users_cli
-
-    users_cli.register(sub)
-
-
-@contextmanager
-def open_db(settings: Settings) -> Iterator[Database]:
-    db = Database(settings.database.url, pool_size=settings.database.pool_size)
-    try:
-        db.upgrade()
-        yield db
-    finally:
-        db.close()
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,22 +110,6 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def print_check_report(report: dict[str, Any]) -> None:
-    states = ", ".join(f"{n} {s}" for s, n in sorted(report["states"].items())) or "nothing due"
-    print(f"checked {report['checked']} source(s): {states}")
-    if report["suspects"]:
-        print(f"pending suspicions ({len(report['suspects'])}), not flagged until confirmed:")
-        for s in report["suspects"]:
-            print(
-                f"  {s['url']}  {s['reason']}  failure {s['failures']}/{s['needed']}, "
-                f"re-check after {s['next_check_at'][:16]}"
-            )
-    for err in report["errors"]:
-        print(f"  internal error on {err['url']}: {err['error']}")
-    counts = ", ".join(f"{n} {k}" for k, n in sorted(report["open_flags"].items()))
-    print(f"open flags: {counts or 'none'}")
-
-
 def _flag_counts(session: Any) -> dict[str, int]:
     from store.flags import count_open_by_kind
 
@@ -160,29 +127,3 @@ def cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(flags_table(rows))
     return 0
-
-
-def flags_table(rows: list[dict[str, Any]]) -> str:
-    from store.dashboard import flag_summary
-
-    if not rows:
-        return "no flags"
-    body = [
-        [
-            str(r["id"]),
-            r["severity"],
-            r["kind"],
-            r["status"],
-            flag_summary(r["kind"], r["detail"]),
-            r["source_url"],
-            r["claim"],
-            _day(r["opened_at"]),
-        ]
-        for r in rows
-    ]
-    headers = ["id", "severity", "kind", "status", "why", "source", "claim", "opened"]
-    return table(body, headers, [5, 8, 16, 12, 22, 40, 40, 10])
-
-
-def _day(iso: str | None) -> str:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%Y-%m-%d") if iso else ""

@@ -1,6 +1,6 @@
 """`citecheck demo`: the whole product in a minute, with no server and no network.
 
-Starts the demo web (checker.demo_web) on 127.0.0.1, imports examples/demo-article.md,
+Starts the demo web (checker.cli.demo_web) on 127.0.0.1, imports examples/demo-article.md,
 checks every source, lets simulated days pass while the web decays, checks again, and
 prints the open flags. Dead links are confirmed by two failures a day apart, exactly
 as in production (with production's default of three).
@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.settings import Settings
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "demo-article.md"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo-article.md"
 DEMO_DB = "citecheck-demo.db"
 DAYS = 3
 
@@ -55,7 +55,7 @@ def demo_settings(settings: Settings, web_base: str, db_url: str) -> Settings:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.cli import UserError
+    from checker.cli.common import UserError
 
     if not args.article.is_file():
         raise UserError(
@@ -83,8 +83,8 @@ def _env_db(settings: Settings) -> bool:
 
 
 async def _demo(article: Path, settings: Settings, db_url: str) -> int:
-    from checker.commands import flags_table, open_db, print_check_report
-    from checker.demo_web import DEMO_HOSTS, DemoWeb, LoopbackResolver
+    from checker.cli.common import flags_table, open_db, print_check_report
+    from checker.cli.demo_web import DEMO_HOSTS, DemoWeb, LoopbackResolver
     from checker.engine import CheckRun, open_checker
     from checker.ingest import load_articles
     from store.articles import import_articles

@@ -2,27 +2,23 @@
 
 Every user mistake (bad file, bad config, unreachable database) ends with one line on
 stderr naming what and where, and exit status 1; usage errors exit 2 (argparse).
+Each command lives in its own module with a `register(subparsers)` function; this
+module only assembles them.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
-from checker.settings import Settings, SettingsError, load_settings
+from checker.cli import alerts, checks, demo, monitor, users
+from checker.cli.common import Handler, UserError
+from checker.settings import SettingsError, load_settings
 
-Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-class UserError(Exception):
-    """Raised by a command for a problem the user can fix; printed as one line."""
+COMMAND_MODULES = (checks, monitor, alerts, demo, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,10 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="<command>", required=True)
-
-    from checker import commands
-
-    commands.register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 
@@ -64,34 +58,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("citecheck: interrupted", file=sys.stderr)
         return 130
-
-
-def run_async(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-
-
-def table(rows: list[list[str]], headers: list[str], widths: list[int]) -> str:
-    """A plain text table; long cells are cut with an ellipsis."""
-
-    def cut(text: str, width: int) -> str:
-        text = " ".join(str(text).split())
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    lines = ["  ".join(cut(h, w).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def existing_path(text: str) -> Path:
-    return Path(text).expanduser()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -71,8 +71,7 @@ def _host_port(text: str) -> tuple[str, int]:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if args.check:
         return check_health(settings)
-    from checker.cli import run_async
-    from checker.commands import print_check_report
+    from checker.cli.common import print_check_report, run_async
 
     mode = "once" if args.once else "worker"
     report = run_async(
@@ -84,7 +83,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.cli import run_async
+    from checker.cli.common import run_async
 
     listen = (settings.web.host, settings.web.port)
     run_async(_run_monitor(settings, mode="serve", concurrency=0, listen=listen))
@@ -95,10 +94,10 @@ async def _run_monitor(
     settings: Settings, *, mode: str, concurrency: int, listen: tuple[str, int] | None
 ) -> dict[str, Any]:
     from checker.alerts.dispatcher import AlertDispatcher
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from checker.engine import CheckRun, open_checker
-    from checker.metrics import Metrics
-    from checker.worker import MonitorScheduler, Worker, run_workers, stop_on_signals
+    from checker.engine.metrics import Metrics
+    from checker.engine.worker import MonitorScheduler, Worker, run_workers, stop_on_signals
 
     stop = asyncio.Event()
     metrics = Metrics()
@@ -160,8 +159,8 @@ async def _start_http(
     """/healthz and /metrics, plus the dashboard (when checker.web is installed)."""
     from aiohttp import web
 
-    from checker.cli import UserError
-    from checker.monitor_http import MonitorState, add_monitor_routes
+    from checker.cli.common import UserError
+    from checker.web.monitor import MonitorState, add_monitor_routes
 
     app = web.Application()
     if dashboard:
@@ -202,7 +201,7 @@ async def _deliver(dispatcher: AlertDispatcher, stop: asyncio.Event) -> None:
 
 def check_health(settings: Settings) -> int:
     """`worker --check`: exit 0 if a worker on this host beat within [monitor] lease_s."""
-    from checker.cli import UserError
+    from checker.cli.common import UserError
     from checker.engine import utcnow
     from store.db import Database, StoreError
     from store.worker_tables import list_workers

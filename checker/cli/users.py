@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from checker.cli import UserError, print_json
+from checker.cli.common import UserError, print_json
 from checker.settings import Settings
 
 
@@ -41,7 +41,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from checker.web.accounts import AccountError, add_user
 
     password = _password(args.password_stdin)
@@ -56,7 +56,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from checker.web.accounts import AccountError, create_token
 
     now = datetime.now(UTC)
@@ -71,7 +71,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.commands import open_db
+    from checker.cli.common import open_db
     from checker.web.accounts import list_users
 
     with open_db(settings) as db:

@@ -16,9 +16,10 @@ from typing import Any
 
 from checker import evidence as ev
 from checker import verdict
-from checker.archive import find_archived_copy
+from checker.engine.schedule import next_check
 from checker.extract import Extractor
 from checker.fetch import Fetcher
+from checker.fetch.archive import find_archived_copy
 from checker.liveness import classify
 from checker.model import (
     Document,
@@ -30,7 +31,6 @@ from checker.model import (
     LivenessState,
 )
 from checker.outcome import CitationOutcome, CitationTask, SourceOutcome, SourceTask
-from checker.schedule import next_check
 from checker.settings import Settings
 from checker.support import Scorer
 

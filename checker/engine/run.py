@@ -3,7 +3,7 @@
 `CheckRun` keeps at most `concurrency` checks in flight: it leases only as many sources
 as it has free slots, so memory holds at most that many tasks and results whatever the
 number of sources. `run_once` is the burst mode (check what is due, then return); the
-long-running `checker.worker.Worker` drives the same object from the scheduler.
+long-running `checker.engine.worker.Worker` drives the same object from the scheduler.
 
 Workers coordinate only through the database: a source is leased before it is checked,
 its lease is renewed while the check runs (`renew`), and its result (check row,
@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
-from checker.metrics import Metrics
+from checker.engine.metrics import Metrics
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
 from store import results, sources
@@ -49,7 +49,7 @@ def worker_name() -> str:
 
 
 class Pipeline(Protocol):
-    """What the engine needs of a source check (checker.pipeline.SourceChecker)."""
+    """What the engine needs of a source check (checker.engine.pipeline.SourceChecker)."""
 
     @property
     def worker(self) -> str: ...
@@ -82,9 +82,9 @@ async def open_checker(
     settings: Settings, *, worker: str | None = None, resolver: Any = None
 ) -> AsyncIterator[Pipeline]:
     """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
+    from checker.engine.pipeline import SourceChecker
     from checker.extract import Extractor
     from checker.fetch import Fetcher
-    from checker.pipeline import SourceChecker
     from checker.support import make_scorer
 
     extractor = Extractor(settings.extract)

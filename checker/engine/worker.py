@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from checker.engine import CheckRun, Clock, RunReport, utcnow
-from checker.metrics import Metrics
+from checker.engine.metrics import Metrics
+from checker.engine.run import CheckRun, Clock, RunReport, utcnow
 from checker.settings import Settings
 from store import sources
 from store.db import Database

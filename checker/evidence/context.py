@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-from checker.cues import PAYWALL
-from checker.evidence_match import Layout, Match, Sentence
+from checker.evidence.match import Layout, Match, Sentence
+from checker.liveness.cues import PAYWALL
 from checker.text import NEGATIONS, entities, months, negations, numbers, words
 
 _WEEKDAYS = frozenset(

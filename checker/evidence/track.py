@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
-from checker.evidence_context import changed_facts, drift, hidden_by_cut, new_notices
-from checker.evidence_match import Layout, Match, layout, locate, word_diff
+from checker.evidence.context import changed_facts, drift, hidden_by_cut, new_notices
+from checker.evidence.match import Layout, Match, layout, locate, word_diff
+from checker.evidence.retrieval import rank_passages
 from checker.model import Document, Evidence, EvidenceChange, EvidenceStatus
-from checker.retrieval import rank_passages
 from checker.settings import EvidenceSettings
 
 # A passage anchored after the best one must score at least this share of the best.

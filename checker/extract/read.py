@@ -1,7 +1,8 @@
 """Bytes → Document: the main text of an HTML page, a plain-text file or a PDF.
 
-`extract` is pure and CPU-bound (trafilatura parses the whole page); `Extractor`
-runs it in a process pool so that fetching never waits on a parser. Sources are
+`extract` is pure and CPU-bound (trafilatura parses the whole page);
+`checker.extract.pool.Extractor` runs it in a process pool so that fetching never
+waits on a parser. Sources are
 untrusted: whatever a body holds, the caller gets a Document or an ExtractError
 with one line saying what was wrong, never another exception.
 
@@ -11,16 +12,9 @@ text alone and rebuild the passages with `Document.from_text`.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from functools import partial
-from multiprocessing import get_context
-from types import TracebackType
 
 import charset_normalizer
 from htmldate import find_date
@@ -31,7 +25,6 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from checker.model import Document, ExtractError
-from checker.settings import ExtractSettings
 
 log = logging.getLogger(__name__)
 
@@ -240,70 +233,3 @@ def _limit(blocks: list[str], max_chars: int) -> list[str]:
         kept.append(block[:room])
         used += len(kept[-1]) + 2
     return kept
-
-
-class Extractor:
-    """Runs `extract` off the event loop: in a process pool, or in a thread for processes=1."""
-
-    def __init__(self, settings: ExtractSettings) -> None:
-        self.settings = settings
-        self.processes = settings.processes or min(4, os.cpu_count() or 1)
-        self._pool: ProcessPoolExecutor | None = None
-
-    async def extract(
-        self, body: bytes, content_type: str, url: str, charset: str | None = None
-    ) -> Document:
-        job = partial(
-            extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
-        )
-        timeout = self.settings.timeout_s or None
-        try:
-            if self.processes == 1:
-                # A thread cannot be stopped: past the timeout it finishes in the background.
-                return await asyncio.wait_for(asyncio.to_thread(job), timeout)
-            loop = asyncio.get_running_loop()
-            return await asyncio.wait_for(loop.run_in_executor(self._executor(), job), timeout)
-        except BrokenProcessPool:
-            # A worker died (out of memory, a crash in a C parser): start afresh next time.
-            self._discard_pool()
-            raise ExtractError(f"{url}: the extraction process died reading this body") from None
-        except TimeoutError:
-            # A hostile or pathological page: kill the stuck worker with its pool.
-            self._discard_pool(kill=True)
-            raise ExtractError(
-                f"{url}: extraction took longer than {self.settings.timeout_s:g} s"
-            ) from None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # forkserver: workers do not inherit the event loop's threads and sockets;
-            # they fork from a server that has imported trafilatura once already.
-            context = get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
-        return self._pool
-
-    def _discard_pool(self, *, kill: bool = False) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if kill:  # shutdown() would wait for the stuck task; Python 3.11 has no public kill
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> Extractor:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -7,11 +7,9 @@ the limits and turns every failure into an error class.
 """
 
 from checker.fetch.client import Fetcher, random_sibling
-from checker.fetch.content import CHECKABLE_TYPES
 from checker.fetch.guard import ForbiddenAddressError, GuardedResolver, is_forbidden_address
 
 __all__ = [
-    "CHECKABLE_TYPES",
     "Fetcher",
     "ForbiddenAddressError",
     "GuardedResolver",

@@ -8,9 +8,6 @@ from __future__ import annotations
 import codecs
 import re
 
-# Media types whose text citecheck can read; anything else is recorded, not judged dead.
-CHECKABLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
-
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
 )

@@ -21,9 +21,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from checker import cues
-from checker.fetch.content import CHECKABLE_TYPES
-from checker.model import FetchErrorKind, FetchResult, Liveness, LivenessState
+from checker.liveness import cues
+from checker.model import CHECKABLE_TYPES, FetchErrorKind, FetchResult, Liveness, LivenessState
 from checker.text import words
 
 DEAD, ALIVE, BLOCKED = LivenessState.DEAD, LivenessState.ALIVE, LivenessState.BLOCKED

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.retrieval import PassageIndex
+from checker.evidence.retrieval import PassageIndex
 from checker.text import normalize, split_sentences
 
 # Sentences longer than this are cut: a page without punctuation (a table, a menu)

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checker.retrieval import PassageIndex
+from checker.evidence.retrieval import PassageIndex
 from checker.support.candidates import Candidates, source_sentences
 from checker.text import STOPWORDS, content_words, entities, fold, negations, numbers, words
 

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from checker.metrics import CONTENT_TYPE, Metrics
-from checker.worker import MonitorScheduler, Worker
+from checker.engine.metrics import CONTENT_TYPE, Metrics
+from checker.engine.worker import MonitorScheduler, Worker
 from store.db import Database
 
 

@@ -1,0 +1,5 @@
+"""The `citecheck` command line; `main` is the console script's entry point."""
+
+from checker.cli.main import main
+
+__all__ = ["main"]

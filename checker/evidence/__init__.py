@@ -1,0 +1,9 @@
+"""Evidence: anchor a citation's evidence on a Document, then find what became of it. Pure.
+
+`track` anchors and compares; `match` lays a text out in sentences and locates a
+passage in it; `context` judges what changed around it; `retrieval` ranks passages.
+"""
+
+from checker.evidence.track import anchor, compare, fingerprint, quote_found
+
+__all__ = ["anchor", "compare", "fingerprint", "quote_found"]
