@@ -1,9 +1,10 @@
 """robots.txt (RFC 9309): parse once per host, answer "may we fetch this path?".
 
-The standard library's parser applies the first matching rule; RFC 9309 (and every
-large crawler) applies the longest one, which is what sites write their files for
-("Disallow: /" then "Allow: /news/"). Parsing is pure; `RobotsCache` keeps one
-parsed file per origin for a while and fetches it through a caller-given function.
+Parsing and matching are Protego's (the parser Scrapy uses: longest match wins, as
+RFC 9309 and every large crawler do, with `*` and `$` patterns). Around it we keep
+our own policy: what a missing or failing robots.txt means (`rules_for_status`), and
+`RobotsCache`, which keeps one parsed file per origin for a while and fetches it
+through a caller-given function.
 """
 
 from __future__ import annotations
@@ -12,74 +13,36 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import unquote
+
+from protego import Protego
 
 # How long a parsed robots.txt is trusted, and how long a failure to get one is.
 ROBOTS_TTL_S = 24 * 3600.0
 ROBOTS_ERROR_TTL_S = 600.0
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
 _MAX_ORIGINS = 10_000
-
-
-@dataclass(frozen=True)
-class Rule:
-    allow: bool
-    pattern: str
+_ORIGIN = "http://robots.invalid"  # Protego matches URLs; only the path and query count
 
 
 @dataclass(frozen=True)
 class RobotsRules:
-    rules: tuple[Rule, ...] = ()
+    """The rules of one robots.txt, for one user agent (None: no file, allow all)."""
+
+    parsed: Protego | None = None
+    agent: str = "*"
 
     def allows(self, path: str) -> bool:
-        """Longest matching pattern wins; on a tie, Allow wins; no match allows."""
-        target = _canonical(path or "/")
-        best: Rule | None = None
-        for rule in self.rules:
-            if not _matches(rule.pattern, target):
-                continue
-            if (
-                best is None
-                or len(rule.pattern) > len(best.pattern)
-                or (len(rule.pattern) == len(best.pattern) and rule.allow)
-            ):
-                best = rule
-        return best is None or best.allow
+        if self.parsed is None:
+            return True
+        return bool(self.parsed.can_fetch(_ORIGIN + (path or "/"), self.agent))
 
 
 ALLOW_ALL = RobotsRules()
-DISALLOW_ALL = RobotsRules((Rule(False, "/"),))
 
 
 def parse_robots(text: str, agent: str) -> RobotsRules:
     """The rules of the group that names `agent` (product token), else of `*`."""
-    groups: list[tuple[list[str], list[Rule]]] = []
-    current: tuple[list[str], list[Rule]] | None = None
-    in_agents = False
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if ":" not in line:
-            continue
-        key, value = (part.strip() for part in line.split(":", 1))
-        key = key.lower()
-        if key == "user-agent":
-            if current is None or not in_agents:
-                current = ([], [])
-                groups.append(current)
-            current[0].append(value.lower())
-            in_agents = True
-        elif key in ("allow", "disallow") and current is not None:
-            in_agents = False
-            if value:  # "Disallow:" with no path allows everything: no rule needed
-                current[1].append(Rule(key == "allow", _canonical(value)))
-        else:
-            in_agents = False
-    token = agent.lower()
-    mine = [rules for agents, rules in groups if token in agents]
-    if not mine:
-        mine = [rules for agents, rules in groups if "*" in agents]
-    return RobotsRules(tuple(rule for rules in mine for rule in rules))
+    return RobotsRules(Protego.parse(text), agent)
 
 
 def agent_token(user_agent: str) -> str:
@@ -142,22 +105,3 @@ class RobotsCache:
         if cached is not None and cached[1] > self._clock():
             return cached[0]
         return None
-
-
-def _canonical(path: str) -> str:
-    # Compare decoded paths so "/a%20b" and "/a b" match the same rule; keep %2F distinct.
-    return unquote(path.replace("%2F", "%252F").replace("%2f", "%252F"))
-
-
-@lru_cache(maxsize=4096)
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    anchored = pattern.endswith("$")
-    body = pattern[:-1] if anchored else pattern
-    regex = ".*".join(re.escape(part) for part in body.split("*"))
-    return re.compile(regex + ("$" if anchored else ""))
-
-
-def _matches(pattern: str, path: str) -> bool:
-    if "*" not in pattern and not pattern.endswith("$"):
-        return path.startswith(pattern)
-    return _pattern_regex(pattern).match(path) is not None
