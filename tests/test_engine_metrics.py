@@ -34,10 +34,10 @@ def parse(text: str) -> dict[str, float]:
 
 def test_counters_and_labels_render_one_series_each() -> None:
     m = Metrics()
-    m.inc("citecheck_checks_total", state="alive")
-    m.inc("citecheck_checks_total", state="alive")
-    m.inc("citecheck_checks_total", state="dead")
-    m.inc("citecheck_check_failures_total", reason='say "hi"\\n')
+    m.checks.labels(state="alive").inc()
+    m.checks.labels(state="alive").inc()
+    m.checks.labels(state="dead").inc()
+    m.check_failures.labels(reason='say "hi"\\n').inc()
 
     samples = parse(m.render())
 
@@ -51,8 +51,8 @@ def test_counters_and_labels_render_one_series_each() -> None:
     ("observations", "expected"),
     [
         ([0.005], {"0.01": 1, "+Inf": 1}),
-        ([0.01, 0.2, 7.0], {"0.01": 1, "0.1": 1, "0.25": 2, "10": 3, "+Inf": 3}),
-        ([120.0], {"60": 0, "+Inf": 1}),
+        ([0.01, 0.2, 7.0], {"0.01": 1, "0.1": 1, "0.25": 2, "10.0": 3, "+Inf": 3}),
+        ([120.0], {"60.0": 0, "+Inf": 1}),
     ],
 )
 def test_histogram_buckets_are_cumulative(
@@ -60,7 +60,7 @@ def test_histogram_buckets_are_cumulative(
 ) -> None:
     m = Metrics()
     for value in observations:
-        m.observe("citecheck_fetch_latency_seconds", value)
+        m.fetch_latency.observe(value)
 
     samples = parse(m.render())
 
@@ -93,8 +93,15 @@ async def test_healthz_and_metrics_routes(db: Database) -> None:
         health = await running.json()
         exposition = await client.get("/metrics")
         text = await exposition.text()
+        open_metrics = await client.get(
+            "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"}
+        )
+        open_text = await open_metrics.text()
 
     assert stopped.status == 503  # a worker loop that is not running is unhealthy
     assert running.status == 200 and health["workers"][0]["name"] == "idle"
     assert exposition.headers["Content-Type"].startswith("text/plain; version=0.0.4")
     assert parse(text)["citecheck_queue_lag_seconds"] == 0  # nothing due
+    # a scraper that asks for OpenMetrics gets it, with its end marker
+    assert open_metrics.headers["Content-Type"].startswith("application/openmetrics-text")
+    assert open_text.rstrip().endswith("# EOF") and "citecheck_workers 0.0" in open_text

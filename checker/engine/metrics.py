@@ -1,150 +1,101 @@
-"""Monitoring metrics, kept in-process and rendered in the Prometheus text format.
+"""Monitoring metrics for Prometheus, kept with `prometheus_client`.
 
-One `Metrics` per process, shared by its workers. Counters only go up; gauges are set;
-histograms count observations into fixed buckets. The text format (version 0.0.4) is
-small enough to write directly: `# HELP`, `# TYPE`, then one `name{labels} value`
-line per series.
+One `Metrics` per process, shared by its workers, each with its own registry (never the
+library's global one), so tests and embedded uses stay independent. The names are part
+of the interface: dashboards and alert rules refer to them.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.exposition import choose_encoder
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS_S = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
-Labels = tuple[tuple[str, str], ...]
-
-_HELP = {
-    "citecheck_checks_total": ("counter", "Source checks written, by liveness state."),
-    "citecheck_check_failures_total": (
-        "counter",
-        "Checks that found the source failing (dead or transient), by reason.",
-    ),
-    "citecheck_check_errors_total": ("counter", "Checks that failed with an internal error."),
-    "citecheck_lost_leases_total": (
-        "counter",
-        "Checks whose result was dropped because another worker took the source over.",
-    ),
-    "citecheck_flags_opened_total": ("counter", "Flags opened by checks."),
-    "citecheck_flags_resolved_total": ("counter", "Flags resolved by checks (recovered)."),
-    "citecheck_fetch_latency_seconds": ("histogram", "Time to fetch a source."),
-    "citecheck_check_duration_seconds": (
-        "histogram",
-        "Time for the whole pipeline of one check (fetch, extract, judge).",
-    ),
-    # Dispatch overhead: time outside the pipeline, measured in the database threads
-    # (time running queries, not time queued behind other writes).
-    "citecheck_lease_seconds_total": ("counter", "Time spent leasing sources and loading tasks."),
-    "citecheck_write_seconds_total": (
-        "counter",
-        "Time spent writing results (check, snapshot, flags, outbox) in one transaction.",
-    ),
-    "citecheck_queue_lag_seconds": (
-        "gauge",
-        "How late the most overdue source is (0 when nothing is due).",
-    ),
-    "citecheck_in_flight_checks": ("gauge", "Checks running in this process."),
-    "citecheck_workers": ("gauge", "Worker loops running in this process."),
-}
-
-
-@dataclass
-class _Histogram:
-    buckets: tuple[float, ...]
-    counts: list[int] = field(default_factory=list)
-    total: float = 0.0
-    n: int = 0
-
-    def __post_init__(self) -> None:
-        self.counts = [0] * len(self.buckets)
-
-    def observe(self, value: float) -> None:
-        index = bisect.bisect_left(self.buckets, value)
-        if index < len(self.counts):
-            self.counts[index] += 1
-        self.total += value
-        self.n += 1
+# The `_created` series double the output and no dashboard of ours reads them.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class Metrics:
+    """The process's counters, gauges and histograms; `render()` is the /metrics body."""
+
     def __init__(self) -> None:
-        self._counters: dict[str, dict[Labels, float]] = defaultdict(dict)
-        self._gauges: dict[str, dict[Labels, float]] = defaultdict(dict)
-        self._histograms: dict[str, dict[Labels, _Histogram]] = defaultdict(dict)
-
-    def inc(self, name: str, amount: float = 1.0, **labels: str) -> None:
-        series = self._counters[name]
-        key = _key(labels)
-        series[key] = series.get(key, 0.0) + amount
-
-    def set(self, name: str, value: float, **labels: str) -> None:
-        self._gauges[name][_key(labels)] = value
-
-    def observe(self, name: str, value: float, **labels: str) -> None:
-        series = self._histograms[name]
-        key = _key(labels)
-        if key not in series:
-            series[key] = _Histogram(LATENCY_BUCKETS_S)
-        series[key].observe(value)
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.checks = Counter(
+            "citecheck_checks_total", "Source checks written, by liveness state.", ["state"],
+            registry=r,
+        )  # fmt: skip
+        self.check_failures = Counter(
+            "citecheck_check_failures_total",
+            "Checks that found the source failing (dead or transient), by reason.",
+            ["reason"],
+            registry=r,
+        )
+        self.check_errors = Counter(
+            "citecheck_check_errors_total", "Checks that failed with an internal error.",
+            registry=r,
+        )  # fmt: skip
+        self.lost_leases = Counter(
+            "citecheck_lost_leases_total",
+            "Checks whose result was dropped because another worker took the source over.",
+            registry=r,
+        )
+        self.flags_opened = Counter(
+            "citecheck_flags_opened_total", "Flags opened by checks.", registry=r
+        )
+        self.flags_resolved = Counter(
+            "citecheck_flags_resolved_total", "Flags resolved by checks (recovered).", registry=r
+        )
+        self.fetch_latency = Histogram(
+            "citecheck_fetch_latency_seconds", "Time to fetch a source.",
+            buckets=LATENCY_BUCKETS_S, registry=r,
+        )  # fmt: skip
+        self.check_duration = Histogram(
+            "citecheck_check_duration_seconds",
+            "Time for the whole pipeline of one check (fetch, extract, judge).",
+            buckets=LATENCY_BUCKETS_S,
+            registry=r,
+        )
+        # Dispatch overhead: time outside the pipeline, measured in the database threads.
+        self.lease_seconds = Counter(
+            "citecheck_lease_seconds_total", "Time spent leasing sources and loading tasks.",
+            registry=r,
+        )  # fmt: skip
+        self.write_seconds = Counter(
+            "citecheck_write_seconds_total",
+            "Time spent writing results (check, snapshot, flags, outbox) in one transaction.",
+            registry=r,
+        )
+        self.queue_lag = Gauge(
+            "citecheck_queue_lag_seconds",
+            "How late the most overdue source is (0 when nothing is due).",
+            registry=r,
+        )
+        self.in_flight = Gauge(
+            "citecheck_in_flight_checks", "Checks running in this process.", registry=r
+        )
+        self.workers = Gauge(
+            "citecheck_workers", "Worker loops running in this process.", registry=r
+        )
 
     def value(self, name: str, **labels: str) -> float:
-        """A counter's or gauge's current value (0 if never touched); for tests and reports."""
-        key = _key(labels)
-        return self._counters[name].get(key, self._gauges[name].get(key, 0.0))
+        """A series' current value (0 if never touched); for tests and reports."""
+        found = self.registry.get_sample_value(name, labels)
+        return 0.0 if found is None else found
 
     def render(self) -> str:
-        lines: list[str] = []
-        for name in sorted(set(_HELP) | set(self._counters) | set(self._gauges)):
-            kind, text = _HELP.get(name, ("untyped", ""))
-            if kind == "histogram":
-                lines += _header(name, kind, text)
-                lines += self._render_histograms(name)
-                continue
-            series = self._counters.get(name) or self._gauges.get(name) or {}
-            lines += _header(name, kind, text)
-            if not series and kind in ("counter", "gauge"):
-                lines.append(f"{name} 0")
-            lines += (f"{name}{_labels(k)} {_number(v)}" for k, v in sorted(series.items()))
-        return "\n".join(lines) + "\n"
+        """The classic text format (0.0.4)."""
+        return generate_latest(self.registry).decode()
 
-    def _render_histograms(self, name: str) -> Iterable[str]:
-        for key, hist in sorted(self._histograms.get(name, {}).items()):
-            cumulative = 0
-            for bound, count in zip(hist.buckets, hist.counts, strict=True):
-                cumulative += count
-                yield f"{name}_bucket{_labels(key, le=_number(bound))} {cumulative}"
-            yield f"{name}_bucket{_labels(key, le='+Inf')} {hist.n}"
-            yield f"{name}_sum{_labels(key)} {_number(hist.total)}"
-            yield f"{name}_count{_labels(key)} {hist.n}"
-
-
-def _key(labels: dict[str, str]) -> Labels:
-    return tuple(sorted(labels.items()))
-
-
-def _header(name: str, kind: str, text: str) -> list[str]:
-    return [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
-
-
-def _labels(key: Labels, **extra: str) -> str:
-    pairs = [*key, *extra.items()]
-    if not pairs:
-        return ""
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in pairs) + "}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    def exposition(self, accept: str = "") -> tuple[bytes, str]:
+        """The body and content type a scraper asked for (text, or OpenMetrics)."""
+        encoder, content_type = choose_encoder(accept)
+        return encoder(self.registry), content_type

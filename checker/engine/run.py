@@ -176,14 +176,14 @@ class CheckRun:
         now = self.clock()
         ids, spent = await self.db.write(self._lease, now, wanted, due_only, checked_before)
         if not ids:
-            self.metrics.inc("citecheck_lease_seconds_total", spent)
+            self.metrics.lease_seconds.inc(spent)
             return []
         try:
             tasks, loading = await self.db.read(_timed(sources.load_tasks), ids)
         except BaseException:  # hand the sources back rather than let their leases expire
             await self.db.write(lambda s: sources.release_leases(s, owner=self.owner, ids=ids))
             raise
-        self.metrics.inc("citecheck_lease_seconds_total", spent + loading)
+        self.metrics.lease_seconds.inc(spent + loading)
         for task in tasks:
             running = asyncio.create_task(self._check_one(task))
             running.add_done_callback(functools.partial(self._finished, task.id))
@@ -212,7 +212,7 @@ class CheckRun:
 
     def _finished(self, source_id: int, _task: object = None) -> None:
         self._running.pop(source_id, None)
-        self.metrics.set("citecheck_in_flight_checks", len(self._running))
+        self.metrics.in_flight.set(len(self._running))
         if self._slot_freed is not None:
             self._slot_freed.set()
 
@@ -255,13 +255,13 @@ class CheckRun:
             log.exception("checking %s failed", task.url)
             await self._internal_error(task, exc)
             return
-        self.metrics.observe("citecheck_check_duration_seconds", time.perf_counter() - began)
-        self.metrics.observe("citecheck_fetch_latency_seconds", outcome.elapsed_ms / 1000)
+        self.metrics.check_duration.observe(time.perf_counter() - began)
+        self.metrics.fetch_latency.observe(outcome.elapsed_ms / 1000)
         recorded, spent = await self.db.write(self._record, outcome)
-        self.metrics.inc("citecheck_write_seconds_total", spent)
+        self.metrics.write_seconds.inc(spent)
         if not recorded.written:
             self.report.lost_leases += 1
-            self.metrics.inc("citecheck_lost_leases_total")
+            self.metrics.lost_leases.inc()
             return
         self._count(task, outcome, recorded.flags_opened, recorded.flags_resolved)
 
@@ -269,13 +269,13 @@ class CheckRun:
         state = outcome.liveness.state.value
         self.report.checked += 1
         self.report.states[state] += 1
-        self.metrics.inc("citecheck_checks_total", state=state)
+        self.metrics.checks.labels(state=state).inc()
         if outcome.liveness.is_failure:
-            self.metrics.inc("citecheck_check_failures_total", reason=outcome.liveness.reason)
+            self.metrics.check_failures.labels(reason=outcome.liveness.reason).inc()
         if opened:
-            self.metrics.inc("citecheck_flags_opened_total", opened)
+            self.metrics.flags_opened.inc(opened)
         if resolved:
-            self.metrics.inc("citecheck_flags_resolved_total", resolved)
+            self.metrics.flags_resolved.inc(resolved)
         if outcome.health.state == "suspect":
             self.report.suspects.append(
                 {
@@ -303,7 +303,7 @@ class CheckRun:
 
     async def _internal_error(self, task: SourceTask, exc: Exception) -> None:
         self.report.errors.append({"source_id": task.id, "url": task.url, "error": repr(exc)})
-        self.metrics.inc("citecheck_check_errors_total")
+        self.metrics.check_errors.inc()
         now, message = self.clock(), repr(exc)
         retry = now + timedelta(seconds=self.settings.monitor.min_interval_s)
         await self.db.write(

@@ -135,7 +135,7 @@ class MonitorScheduler:
             **common,
         )
         self._scheduler.start()
-        self.metrics.set("citecheck_workers", len(self.workers))
+        self.metrics.workers.set(len(self.workers))
 
     def shutdown(self) -> None:
         if self._scheduler.running:
@@ -154,7 +154,7 @@ class MonitorScheduler:
             log.error("cannot read the queue lag: %s", _first_line(exc))
             return
         lag = (now - oldest).total_seconds() if oldest else 0.0
-        self.metrics.set("citecheck_queue_lag_seconds", max(0.0, lag))
+        self.metrics.queue_lag.set(max(0.0, lag))
 
     async def heartbeat(self) -> None:
         await asyncio.gather(*(w.heartbeat() for w in self.workers if w.running))

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from checker.engine.metrics import CONTENT_TYPE, Metrics
+from checker.engine.metrics import Metrics
 from checker.engine.worker import MonitorScheduler, Worker
 from store.db import Database
 
@@ -46,10 +46,11 @@ def add_monitor_routes(app: web.Application, state: MonitorState) -> None:
             body["status"] = "unhealthy"
         return web.json_response(body, status=200 if body["status"] == "ok" else 503)
 
-    async def metrics(_request: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.Response:
         if state.scheduler is not None:
             await state.scheduler.refresh_lag()
-        return web.Response(text=state.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+        body, content_type = state.metrics.exposition(request.headers.get("Accept", ""))
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
