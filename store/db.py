@@ -23,7 +23,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class StoreError(Exception):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from store.db import MIGRATIONS
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -35,7 +37,6 @@ def new_revision(message: str, rev_id: str) -> None:
     in a throwaway SQLite database and autogenerates the difference.
     """
     import tempfile
-    from pathlib import Path
 
     from sqlalchemy import create_engine
 
