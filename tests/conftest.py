@@ -22,9 +22,8 @@ async def fake_web() -> AsyncIterator[FakeWeb]:
 
 @pytest.fixture
 def articles(fake_web: FakeWeb) -> tuple[NewsArticle, ...]:
-    """The real news pages the fake web serves; skips when the shared data is missing."""
-    if not fake_web.articles:
-        pytest.skip("shared/data/news-pages is missing (clone the repo next to shared/)")
+    """The real news pages the fake web serves (tests/data/news-pages)."""
+    assert fake_web.articles, "tests/data/news-pages is missing: the checkout is incomplete"
     return fake_web.articles
 
 

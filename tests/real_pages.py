@@ -1,4 +1,4 @@
-"""The saved news pages of shared/data/news-pages, and the sentences fit to cite in them."""
+"""The saved news pages of tests/data/news-pages, and the sentences fit to cite in them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from datasets import DATA, ground_truth
 from page_text import PageText, pattern
 
 from checker.text import normalize, split_sentences
@@ -24,9 +25,9 @@ class NewsPage:
     body: str  # the true article text
 
 
-def news_pages(data: Path) -> list[NewsPage]:
-    """The saved news pages of shared/data/news-pages with their true article bodies."""
-    truth = json.loads((data / "news-pages" / "ground-truth.json").read_text("utf-8"))
+def news_pages(data: Path = DATA) -> list[NewsPage]:
+    """The saved news pages under `data`/news-pages with their true article bodies."""
+    truth = ground_truth() if data == DATA else _truth(data)
     pages = []
     for path in sorted((data / "news-pages" / "html").glob("*.html.gz")):
         page_id = path.name.removesuffix(".html.gz")
@@ -34,6 +35,17 @@ def news_pages(data: Path) -> list[NewsPage]:
         html = gzip.decompress(path.read_bytes())
         pages.append(NewsPage(page_id, entry["url"], html, entry["articleBody"]))
     return pages
+
+
+def _truth(data: Path) -> dict[str, dict[str, str]]:
+    """Ground truth of a copy elsewhere (the benchmarks read ../shared/data)."""
+    plain = data / "news-pages" / "ground-truth.json"
+    if plain.is_file():
+        truth: dict[str, dict[str, str]] = json.loads(plain.read_text("utf-8"))
+        return truth
+    with gzip.open(plain.with_suffix(".json.gz"), "rt", encoding="utf-8") as file:
+        packed: dict[str, dict[str, str]] = json.load(file)
+    return packed
 
 
 def evidence_candidates(page: NewsPage) -> list[str]:

@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from datasets import SEED_ARTICLE
 
 from checker.cli import main
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-article"
 
 
 @pytest.fixture
@@ -125,10 +124,7 @@ def test_huge_file_is_refused(
 def test_seed_article_without_references_lists_unresolved_markers(
     capsys: pytest.CaptureFixture[str], dbarg: list[str]
 ) -> None:
-    seed = SEED / "factcheck-ice-cooperation.txt"
-    if not seed.exists():
-        pytest.skip(f"shared data not found at {seed}")
-    code, _, err = run(capsys, *dbarg, "import", str(seed))
+    code, _, err = run(capsys, *dbarg, "import", str(SEED_ARTICLE))
     assert code == 1
     line = one_line_error(err)
     assert "[1]" in line and "[9]" in line and "--refs" in line
@@ -137,9 +133,7 @@ def test_seed_article_without_references_lists_unresolved_markers(
 def test_seed_article_with_refs_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, dbarg: list[str]
 ) -> None:
-    seed = SEED / "factcheck-ice-cooperation.txt"
-    if not seed.exists():
-        pytest.skip(f"shared data not found at {seed}")
+    seed = SEED_ARTICLE
     refs = tmp_path / "refs.txt"
     refs.write_text("".join(f"[{n}] http://127.0.0.1:9/source-{n}\n" for n in range(1, 10)))
     code, out, err = run(capsys, *dbarg, "import", str(seed), "--refs", str(refs), "--json")

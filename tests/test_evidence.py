@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from functools import cache, partial
-from pathlib import Path
 
 import mutations
 import pytest
@@ -18,7 +17,6 @@ from checker.settings import EvidenceSettings
 from checker.text import normalize
 from checker.verdict import evidence_conditions
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SETTINGS = EvidenceSettings()
 QUOTE = "The council approved the budget by a vote of 7 to 2 on Tuesday."
 PAGE = [
@@ -244,10 +242,8 @@ def found_in(doc: Document, sentence: str) -> bool:
 @cache
 def real_cases() -> list[tuple[mutations.NewsPage, str, Document, Evidence]]:
     """A fixed sample of the saved news pages with a cited sentence and its baseline."""
-    if not DATA.is_dir():
-        pytest.skip(f"shared data not found at {DATA}")
     cases = []
-    for page in mutations.news_pages(DATA)[::5]:
+    for page in mutations.news_pages()[::5]:
         base = extract(page.html, "text/html", page.url)
         sentence = mutations.pick_evidence(page, partial(found_in, base))
         assert sentence is not None, page.id

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import datasets
 import pytest
 
 from checker.ingest import IngestError, load_articles, parse_articles
@@ -222,14 +222,10 @@ def test_html_in_a_declared_legacy_charset() -> None:
     assert article.citations[0].claim == "Café prices rose, data show."
 
 
-NEWS_PAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-pages"
-
-
-@pytest.mark.skipif(not NEWS_PAGES.is_dir(), reason=f"real pages missing: {NEWS_PAGES}")
 def test_real_news_pages_import_or_fail_cleanly() -> None:
-    ground_truth = json.loads((NEWS_PAGES / "ground-truth.json").read_text())
+    ground_truth = datasets.ground_truth()
     imported = 0
-    for page in sorted((NEWS_PAGES / "html").glob("*.html.gz")):
+    for page in sorted(datasets.NEWS_HTML.glob("*.html.gz")):
         page_id = page.name.split(".")[0]
         try:
             [article] = parse_articles(

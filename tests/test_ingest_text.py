@@ -6,19 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from datasets import SEED_ARTICLE
 
 from checker.ingest import IngestError, load_articles, parse_articles
 from checker.model import ArticleIn
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
-SEED = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / "seed-article"
-    / "factcheck-ice-cooperation.txt"
-)
-needs_seed = pytest.mark.skipif(not SEED.is_file(), reason=f"seed article missing: {SEED}")
+SEED = SEED_ARTICLE
 
 
 def _one(data: str, refs: str | None = None, name: str = "article.txt") -> ArticleIn:
@@ -42,7 +36,6 @@ def _by_ref(article: ArticleIn) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------- the seed article
 
 
-@needs_seed
 @pytest.mark.parametrize("refs", ["seed-refs.txt", "seed-refs.json"])
 def test_seed_article_with_a_refs_file(refs: str) -> None:
     [article] = load_articles(SEED, refs=DATA / refs)
@@ -61,7 +54,6 @@ def test_seed_article_with_a_refs_file(refs: str) -> None:
     assert len(article.citations) == 10
 
 
-@needs_seed
 def test_seed_claims_are_sentences_without_markers_or_boilerplate() -> None:
     [article] = load_articles(SEED, refs=DATA / "seed-refs.txt")
     for citation in article.citations:
@@ -74,7 +66,6 @@ def test_seed_claims_are_sentences_without_markers_or_boilerplate() -> None:
     assert "http://127.0.0.1:8765/ice/partnerships" in urls  # utm_source dropped
 
 
-@needs_seed
 def test_seed_article_alone_names_the_unresolved_markers() -> None:
     with pytest.raises(IngestError) as caught:
         load_articles(SEED)
@@ -85,7 +76,6 @@ def test_seed_article_alone_names_the_unresolved_markers() -> None:
     assert "\n" not in message
 
 
-@needs_seed
 def test_seed_with_an_incomplete_refs_file_names_the_missing_markers(tmp_path: Path) -> None:
     refs = tmp_path / "refs.txt"
     refs.write_text("\n".join(f"[{n}] http://127.0.0.1:8765/{n}" for n in range(1, 8)))
@@ -262,7 +252,6 @@ def test_bad_refs_files(refs: str, message: str) -> None:
         _one("Prices rose [1].", refs=refs)
 
 
-@needs_seed
 def test_seed_with_a_references_section_added_as_the_error_suggests() -> None:
     refs = (DATA / "seed-refs.txt").read_text()
     data = SEED.read_bytes() + b"\n\n" + refs.encode()

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
+from datasets import wice_rows
 
 from checker.model import Support, SupportLabel
 from checker.settings import SupportSettings
@@ -21,8 +20,6 @@ Residents packed the chamber for the four-hour meeting.
 The budget includes $300,000 for road repairs and freezes hiring at city hall.
 Council member Ana Ruiz said the compromise was the best the city could hope for.
 Reyes said he would sign the budget on Friday."""
-
-WICE = Path(__file__).resolve().parents[2] / "shared" / "data" / "wice" / "claim-dev.jsonl"
 
 
 @pytest.fixture
@@ -193,9 +190,8 @@ def test_stratified_folds_keep_class_shares() -> None:
 # --------------------------------------------------------------------------- real data
 
 
-@pytest.mark.skipif(not WICE.exists(), reason=f"WiCE data not found at {WICE}")
 def test_lexical_beats_chance_clearly_on_real_wice_claims() -> None:
-    rows = [json.loads(line) for line in WICE.read_text(encoding="utf-8").splitlines()[:120]]
+    rows = wice_rows()[:120]
     pairs = [
         (r["claim"], "\n".join(re.sub(r"^\(meta data\) [A-Z ]+: ", "", e) for e in r["evidence"]))
         for r in rows

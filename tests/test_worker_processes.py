@@ -21,7 +21,7 @@ from aiohttp import web
 from store.db import Database
 from tests.worker_fixtures import check_workers, checks_per_source, held_leases, seed_sources
 
-# The workers run the whole pipeline: skip (saying why) while a stage is missing.
+# The workers run the whole pipeline in real processes.
 # Each test starts real processes (a few seconds of imports each on a small machine).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 REPO = Path(__file__).resolve().parents[1]

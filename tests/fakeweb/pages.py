@@ -12,10 +12,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
-DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "news-pages"
+from datasets import NEWS_HTML, ground_truth
 
 
 @dataclass(frozen=True)
@@ -35,19 +34,17 @@ class NewsArticle:
 
 
 def news_available() -> bool:
-    return (DATA_DIR / "ground-truth.json").is_file()
+    return NEWS_HTML.is_dir()
 
 
 @lru_cache(maxsize=1)
 def news_articles() -> tuple[NewsArticle, ...]:
-    """The real pages, sorted by id; () when the shared data is missing."""
-    if not news_available():
-        return ()
-    truth = json.loads((DATA_DIR / "ground-truth.json").read_text(encoding="utf-8"))
+    """The real pages (tests/data/news-pages), sorted by id."""
+    truth = ground_truth()
     articles = []
     seen: set[str] = set()
     for page_id in sorted(truth):
-        file = DATA_DIR / "html" / f"{page_id}.html.gz"
+        file = NEWS_HTML / f"{page_id}.html.gz"
         if not file.is_file():
             continue
         body = gzip.decompress(file.read_bytes())
