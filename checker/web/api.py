@@ -1,20 +1,42 @@
 """The JSON API under /api/v1: the dashboard's data and actions for scripts and tools.
 
 Authentication is a bearer token (`citecheck users token NAME`); the role of the
-token's user decides what it may do. Every route is described in openapi.py.
+token's user decides what it may do. Every route is described in openapi.py, whose
+schemas are generated from the pydantic models every request and response body passes
+through here (api_bodies.py, api_models.py, api_ops_models.py).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from checker.alerts.destinations import DestinationError, parse_destination
 from checker.web.actions import MAX_ID, ActionRequest, perform, queue_filter
+from checker.web.api_bodies import ActionBody, BodyError, DestinationBody, ImportBody, read_body
+from checker.web.api_models import (
+    ArticlePage,
+    ArticleView,
+    Counts,
+    FlagDetail,
+    FlagPage,
+    SourceView,
+)
+from checker.web.api_ops_models import (
+    ActionResult,
+    DestinationDeleted,
+    DestinationList,
+    DestinationSaved,
+    Error,
+    ImportSummary,
+    Me,
+    MessageList,
+    Overview,
+)
 from checker.web.auth import require
 from checker.web.keys import CLOCK, COUNTS, DB, PRINCIPAL, SETTINGS
 from checker.web.openapi import document
@@ -28,21 +50,22 @@ PREFIX = "/api/v1"
 MAX_LIMIT = 500
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def reply(data: Any, status: int = 200) -> web.Response:
-    body = json.dumps(data, default=_default, ensure_ascii=False)
+def _send(data: Any, status: int = 200) -> web.Response:
+    body = json.dumps(data, ensure_ascii=False)
     return web.Response(text=body, status=status, content_type="application/json")
 
 
+def reply(body: BaseModel, status: int = 200) -> web.Response:
+    return _send(body.model_dump(mode="json"), status)
+
+
+def answer(model: type[BaseModel], data: Any) -> web.Response:
+    """Send what a store query returned, checked against the model the document shows."""
+    return reply(model.model_validate(data))
+
+
 def fail(status: int, message: str) -> web.Response:
-    return reply({"error": message}, status)
+    return reply(Error(error=message), status)
 
 
 def _path_id(request: web.Request, name: str) -> int:
@@ -70,37 +93,32 @@ async def list_flags(request: web.Request) -> web.Response:
         )
     except QueryError as exc:
         return fail(400, str(exc))
-    return reply({"items": page.items, "next_cursor": page.next_cursor})
+    return answer(FlagPage, {"items": page.items, "next_cursor": page.next_cursor})
 
 
 async def flag_counts(request: web.Request) -> web.Response:
-    return reply(await request.app[COUNTS].get())
+    return answer(Counts, await request.app[COUNTS].get())
 
 
 async def get_flag(request: web.Request) -> web.Response:
     detail = await request.app[DB].read(dashboard_detail.flag_detail, _path_id(request, "flag_id"))
-    return reply(detail) if detail is not None else fail(404, "no such flag")
+    return answer(FlagDetail, detail) if detail is not None else fail(404, "no such flag")
 
 
 async def flag_action(request: web.Request) -> web.Response:
     principal = require(request, "editor")
     flag_id = _path_id(request, "flag_id")
     try:
-        body = await request.json()
-    except ValueError:
-        return fail(400, "the body must be a JSON object")
-    if not isinstance(body, dict):
-        return fail(400, "the body must be a JSON object")
-    try:
-        req = ActionRequest(
-            action=_field(body, "action", str, required=True),
-            note=_field(body, "note", str),
-            mute_days=_field(body, "mute_days", (int, float)),
-            url=_field(body, "url", str),
-            use_archive=bool(_field(body, "use_archive", bool)),
-        )
-    except QueryError as exc:
+        body = await read_body(request, ActionBody)
+    except BodyError as exc:
         return fail(400, str(exc))
+    req = ActionRequest(
+        action=body.action,
+        note=body.note,
+        mute_days=body.mute_days,
+        url=body.url,
+        use_archive=bool(body.use_archive),
+    )
     exists = await request.app[DB].read(partial(dashboard_detail.flag_detail, checks=0), flag_id)
     if exists is None:
         return fail(404, "no such flag")
@@ -111,19 +129,10 @@ async def flag_action(request: web.Request) -> web.Response:
     except EditError as exc:
         return fail(409, str(exc))
     request.app[COUNTS].invalidate()
-    detail = await request.app[DB].read(dashboard_detail.flag_detail, flag_id)
-    return reply({"message": message, "flag": detail["flag"] if detail else None})
-
-
-def _field(body: dict[str, Any], name: str, kind: Any, *, required: bool = False) -> Any:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise QueryError(f"{name} is required")
-        return None
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise QueryError(f"{name} has the wrong type")
-    return value
+    detail = await request.app[DB].read(partial(dashboard_detail.flag_detail, checks=0), flag_id)
+    if detail is None:  # flags are never deleted; kept for the type checker
+        return fail(404, "no such flag")
+    return answer(ActionResult, {"message": message, "flag": detail["flag"]})
 
 
 async def list_articles(request: web.Request) -> web.Response:
@@ -138,82 +147,81 @@ async def list_articles(request: web.Request) -> web.Response:
     rows, next_after = await request.app[DB].read(
         lambda s: stats.article_page(s, after_id=after, limit=limit)
     )
-    return reply({"items": rows, "next_after": next_after})
+    return answer(ArticlePage, {"items": rows, "next_after": next_after})
 
 
 async def get_article(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.article_view, _path_id(request, "article_id"))
-    return reply(data) if data is not None else fail(404, "no such article")
+    return answer(ArticleView, data) if data is not None else fail(404, "no such article")
 
 
 async def get_source(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.source_view, _path_id(request, "source_id"))
-    return reply(data) if data is not None else fail(404, "no such source")
+    return answer(SourceView, data) if data is not None else fail(404, "no such source")
 
 
 async def get_overview(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.overview, request.app[CLOCK]())
     data["open_flags"] = await request.app[COUNTS].get()
-    return reply(data)
+    return answer(Overview, data)
 
 
 async def post_import(request: web.Request) -> web.Response:
     require(request, "editor")
     try:
-        body = await request.json()
-        if not isinstance(body, dict):
-            raise ValueError(body)
-        text = _field(body, "text", str, required=True)
-        fmt = _field(body, "format", str) or "auto"
-        refs, url = _field(body, "refs", str), _field(body, "article_url", str)
-    except (ValueError, QueryError) as exc:
-        return fail(400, str(exc) if isinstance(exc, QueryError) else "the body must be JSON")
-    try:
+        body = await read_body(request, ImportBody)
         count, summary = await run_import(
-            request, text.encode(), fmt, name="request body", refs=refs, article_url=url
+            request,
+            body.text.encode(),
+            body.format or "auto",
+            name="request body",
+            refs=body.refs,
+            article_url=body.article_url,
         )
-    except ImportProblem as exc:
+    except (BodyError, ImportProblem) as exc:
         return fail(400, str(exc))
-    return reply(summary.as_dict() | {"articles": count})
+    return answer(ImportSummary, summary.as_dict() | {"articles": count})
 
 
 async def me(request: web.Request) -> web.Response:
     principal = request[PRINCIPAL]
-    return reply({"name": principal.name, "role": principal.role})
+    return answer(Me, {"name": principal.name, "role": principal.role})
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return reply(document())
+    return _send(document())
 
 
 async def alert_destinations(request: web.Request) -> web.Response:
-    return reply(await request.app[DB].read(alerts.list_destinations))
+    return answer(DestinationList, await request.app[DB].read(alerts.list_destinations))
 
 
 async def save_destination(request: web.Request) -> web.Response:
     require(request, "admin")
     try:
-        body = await request.json()
-    except ValueError:
-        return fail(400, "the body must be a JSON object")
-    if not isinstance(body, dict):
-        return fail(400, "the body must be a JSON object")
-    try:
-        dest = parse_destination(body, where="the request body")
-    except DestinationError as exc:
+        body = await read_body(request, DestinationBody)
+        # The model checks types and choices; parse_destination, shared with the config
+        # file, checks the rest (URL scheme, secret encoding) and builds the value.
+        sent = body.model_dump(mode="json", exclude_unset=True)
+        dest = parse_destination(sent, where="the request body")
+    except (BodyError, DestinationError) as exc:
         return fail(400, str(exc))
     now = request.app[CLOCK]()
     await request.app[DB].write(
         lambda s: alerts.save_destination(s, dest, origin="dashboard", now=now)
     )
-    return reply({"name": dest.name, "saved": True})
+    return reply(DestinationSaved(name=dest.name, saved=True))
 
 
 async def delete_destination(request: web.Request) -> web.Response:
     require(request, "admin")
     name = request.match_info["name"]
     found = await request.app[DB].write(lambda s: alerts.delete_destination(s, name))
-    return reply({"name": name, "deleted": True}) if found else fail(404, "no such destination")
+    return (
+        reply(DestinationDeleted(name=name, deleted=True))
+        if found
+        else fail(404, "no such destination")
+    )
 
 
 async def alert_messages(request: web.Request) -> web.Response:
@@ -221,7 +229,9 @@ async def alert_messages(request: web.Request) -> web.Response:
         limit = _limit(request)
     except QueryError as exc:
         return fail(400, str(exc))
-    return reply(await request.app[DB].read(partial(alerts.list_messages, limit=limit)))
+    return answer(
+        MessageList, await request.app[DB].read(partial(alerts.list_messages, limit=limit))
+    )
 
 
 def add_routes(app: web.Application) -> None:

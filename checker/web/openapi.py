@@ -1,7 +1,9 @@
-"""The OpenAPI 3.1 description of /api/v1, written as data.
+"""The OpenAPI 3.1 description of /api/v1: paths written as data, schemas generated.
 
-A test checks that every API route the app registers appears here with its method,
-and the document is validated against the OpenAPI 3.1 specification.
+The component schemas come from the pydantic models the handlers send and read
+(api_models.py, api_ops_models.py, api_bodies.py), so they say what the API really
+does. Tests check that every API route the app registers appears here with its method,
+that the document is valid OpenAPI 3.1, and that real answers match it.
 """
 
 from __future__ import annotations
@@ -9,40 +11,110 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from checker.web.openapi_schemas import (
-    ID,
-    KINDS,
-    OBJ,
-    SCHEMAS,
-    SEVERITIES,
-    STATUSES,
-    object_schema,
-    schema_ref,
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
+from checker.model import FlagKind, Severity
+from checker.web.actions import MAX_ID
+from checker.web.api_bodies import ActionBody, DestinationBody, ImportBody
+from checker.web.api_models import (
+    ArticlePage,
+    ArticleView,
+    Counts,
+    FlagDetail,
+    FlagPage,
+    SourceView,
 )
+from checker.web.api_ops_models import (
+    ActionResult,
+    DestinationDeleted,
+    DestinationList,
+    DestinationSaved,
+    Error,
+    ImportSummary,
+    Me,
+    MessageList,
+    Overview,
+)
+from store.dashboard import QUEUE_STATUSES
+
+REF = "#/components/schemas/{model}"
+ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+OBJ = {"type": "object"}
+LIMIT = {"type": "integer", "minimum": 1, "maximum": 500}
+# Answers are described as the handlers serialize them, bodies as they validate them.
+REPLIES: tuple[type[BaseModel], ...] = (
+    Error,
+    Me,
+    FlagPage,
+    Counts,
+    FlagDetail,
+    ActionResult,
+    ArticlePage,
+    ArticleView,
+    SourceView,
+    Overview,
+    ImportSummary,
+    DestinationList,
+    DestinationSaved,
+    DestinationDeleted,
+    MessageList,
+)
+BODIES: tuple[type[BaseModel], ...] = (ActionBody, ImportBody, DestinationBody)
+
+
+class _UntitledFields(GenerateJsonSchema):
+    """Pydantic's schemas without a title on every property (the key says it already)."""
+
+    def field_title_should_be_set(self, schema: object) -> bool:
+        return False
+
+
+def component_schemas() -> dict[str, Any]:
+    """`components.schemas`: every model's JSON schema, nested models referenced by name."""
+    _, schemas = models_json_schema(
+        [(m, "serialization") for m in REPLIES] + [(m, "validation") for m in BODIES],
+        ref_template=REF,
+        schema_generator=_UntitledFields,
+    )
+    return dict(sorted(schemas["$defs"].items()))
+
+
+def schema_ref(model: type[BaseModel] | type[FlagKind] | type[Severity]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-ERRORS = {
-    "401": _json(schema_ref("Error"), "no valid API token"),
+ERROR_CASES = {
+    "400": "bad parameter or body",
+    "401": "no valid API token",
+    "403": "role too low",
+    "404": "not found",
+    "409": "action refused",
 }
 
 
-def _op(summary: str, ok: dict[str, Any], *, errors: tuple[str, ...] = (), **extra: Any) -> Any:
-    responses = {"200": _json(ok), **ERRORS}
-    for code in errors:
-        responses[code] = _json(
-            schema_ref("Error"),
-            {
-                "400": "bad parameter",
-                "403": "role too low",
-                "404": "not found",
-                "409": "action refused",
-            }[code],
-        )
-    return {"summary": summary, "responses": responses, **extra}
+def _op(
+    summary: str,
+    ok: type[BaseModel],
+    *,
+    errors: tuple[str, ...] = (),
+    body: type[BaseModel] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    responses = {"200": _json(schema_ref(ok))}
+    for code in ("401", *errors):
+        responses[code] = _json(schema_ref(Error), ERROR_CASES[code])
+    op = {"summary": summary, "responses": responses, **extra}
+    if body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema_ref(body)}},
+        }
+    return op
 
 
 def _q(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -60,9 +132,13 @@ def _p(name: str) -> dict[str, Any]:
 
 
 QUEUE_PARAMS = [
-    _q("status", {"type": "string", "enum": STATUSES}, "open (default) means not resolved"),
-    _q("kind", {"type": "string", "enum": KINDS}, "flag kind"),
-    _q("severity", {"type": "string", "enum": SEVERITIES}, "severity"),
+    _q(
+        "status",
+        {"type": "string", "enum": list(QUEUE_STATUSES)},
+        "open (default) means not resolved",
+    ),
+    _q("kind", schema_ref(FlagKind), "flag kind"),
+    _q("severity", schema_ref(Severity), "severity"),
     _q("article", ID, "article id"),
     _q("source", ID, "source id"),
     _q("domain", {"type": "string"}, "source domain (with or without www.)"),
@@ -70,28 +146,26 @@ QUEUE_PARAMS = [
     _q("until", {"type": "string", "format": "date"}, "opened on or before this day"),
     _q("q", {"type": "string"}, "search claims, titles and URLs"),
     _q("cursor", {"type": "string"}, "next_cursor of the previous page"),
-    _q("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "rows per page"),
+    _q("limit", LIMIT, "rows per page"),
 ]
 PATHS: dict[str, Any] = {
     "/api/v1/openapi.json": {
-        "get": {**_op("This document", OBJ), "security": [], "responses": {"200": _json(OBJ)}}
+        "get": {"summary": "This document", "security": [], "responses": {"200": _json(OBJ)}}
     },
-    "/api/v1/me": {"get": _op("The token's user", schema_ref("Me"))},
+    "/api/v1/me": {"get": _op("The token's user", Me)},
     "/api/v1/flags": {
         "get": _op(
             "The flags queue, most severe and oldest first",
-            schema_ref("FlagPage"),
+            FlagPage,
             errors=("400",),
             parameters=QUEUE_PARAMS,
         )
     },
-    "/api/v1/flags/counts": {
-        "get": _op("Unresolved flags per kind and severity", schema_ref("Counts"))
-    },
+    "/api/v1/flags/counts": {"get": _op("Unresolved flags per kind and severity", Counts)},
     "/api/v1/flags/{flag_id}": {
         "get": _op(
             "A flag with its citation, source, check history, evidence and audit trail",
-            schema_ref("FlagDetail"),
+            FlagDetail,
             errors=("404",),
             parameters=[_p("flag_id")],
         )
@@ -100,30 +174,27 @@ PATHS: dict[str, Any] = {
         "post": _op(
             "Act on a flag (editor role): acknowledge, resolve, mute, unmute, false_alarm, "
             "recheck, replace",
-            schema_ref("ActionResult"),
+            ActionResult,
             errors=("400", "403", "404", "409"),
+            body=ActionBody,
             parameters=[_p("flag_id")],
-            requestBody={
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref("ActionRequest")}},
-            },
         )
     },
     "/api/v1/articles": {
         "get": _op(
             "Articles with their health, newest first",
-            schema_ref("ArticlePage"),
+            ArticlePage,
             errors=("400",),
             parameters=[
                 _q("after", ID, "next_after of the previous page"),
-                _q("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "rows per page"),
+                _q("limit", LIMIT, "rows per page"),
             ],
         )
     },
     "/api/v1/articles/{article_id}": {
         "get": _op(
             "An article's citations and their health",
-            schema_ref("ArticleView"),
+            ArticleView,
             errors=("404",),
             parameters=[_p("article_id")],
         )
@@ -131,45 +202,33 @@ PATHS: dict[str, Any] = {
     "/api/v1/sources/{source_id}": {
         "get": _op(
             "A source, its checks and every citation of it",
-            schema_ref("SourceView"),
+            SourceView,
             errors=("404",),
             parameters=[_p("source_id")],
         )
     },
-    "/api/v1/overview": {
-        "get": _op("Counts, weekly trends and worker status", schema_ref("Overview"))
-    },
+    "/api/v1/overview": {"get": _op("Counts, weekly trends and worker status", Overview)},
     "/api/v1/import": {
         "post": _op(
             "Import articles (editor role), same formats as the CLI",
-            schema_ref("ImportSummary"),
+            ImportSummary,
             errors=("400", "403"),
-            requestBody={
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref("ImportRequest")}},
-            },
+            body=ImportBody,
         )
     },
     "/api/v1/alerts/destinations": {
-        "get": _op(
-            "Webhook destinations and their delivery health", {"type": "array", "items": OBJ}
-        ),
+        "get": _op("Webhook destinations and their delivery health", DestinationList),
         "post": _op(
             "Add or change a destination (admin role); fields as in [[destinations]]",
-            object_schema(["name", "saved"], name={"type": "string"}, saved={"type": "boolean"}),
+            DestinationSaved,
             errors=("400", "403"),
-            requestBody={
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref("Destination")}},
-            },
+            body=DestinationBody,
         ),
     },
     "/api/v1/alerts/destinations/{name}": {
         "delete": _op(
             "Delete a destination and its delivery history (admin role)",
-            object_schema(
-                ["name", "deleted"], name={"type": "string"}, deleted={"type": "boolean"}
-            ),
+            DestinationDeleted,
             errors=("403", "404"),
             parameters=[
                 {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -179,9 +238,9 @@ PATHS: dict[str, Any] = {
     "/api/v1/alerts/messages": {
         "get": _op(
             "Recent webhook messages",
-            {"type": "array", "items": OBJ},
+            MessageList,
             errors=("400",),
-            parameters=[_q("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "how many")],
+            parameters=[_q("limit", LIMIT, "how many")],
         )
     },
 }
@@ -197,7 +256,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "paths": PATHS,
     "components": {
-        "schemas": SCHEMAS,
+        "schemas": component_schemas(),
         "securitySchemes": {
             "bearer": {
                 "type": "http",
