@@ -12,8 +12,9 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 from checker.evidence.match import Layout, Match, Sentence
+from checker.figures import canonical_figures
 from checker.liveness.cues import PAYWALL
-from checker.text import NEGATIONS, entities, months, negations, numbers, words
+from checker.text import NEGATIONS, entities, months, negations, words
 
 _WEEKDAYS = frozenset(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -26,6 +27,8 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 _NOTICE_HINT = re.compile(r"correct|clarif|editor|updat|version", re.IGNORECASE)
+# An edited sentence that kept less than this share of its words was cut, not reworded.
+CUT_KEPT_SHARE = 0.6
 _NOTICE_RADIUS = 2  # paragraphs either side of the evidence searched for notices
 # A cut hides the evidence and what follows: at least this many sentences, of which
 # at most this share is still somewhere on the page.
@@ -37,11 +40,16 @@ _DRIFT_PAIRS = 400
 
 
 def changed_facts(before: str, after: str) -> set[str]:
-    """Which kinds of fact differ: "number", "negation", "date", "entity"."""
+    """Which kinds of fact differ: "number", "negation", "date", "entity", "cut".
+
+    Figures are compared by value ("12,500" = "12500", "40 percent" = "40%"). "cut" is a
+    sentence that lost much of its wording: as serious in any language as a changed
+    figure, and not something names or negations in one language would catch.
+    """
     found: set[str] = set()
     # Counted, not just collected: a second "not" or a "Q3" → "Q4" is a change too.
     old_words, new_words = words(before), words(after)
-    if numbers(before) != numbers(after) or _figures(old_words) != _figures(new_words):
+    if _figures(words(canonical_figures(before))) != _figures(words(canonical_figures(after))):
         found.add("number")
     if negations(before) != negations(after) or _negators(old_words) != _negators(new_words):
         found.add("negation")
@@ -49,7 +57,17 @@ def changed_facts(before: str, after: str) -> set[str]:
         found.add("date")
     if _names(before) != _names(after):
         found.add("entity")
+    if _kept_share(old_words, new_words) < CUT_KEPT_SHARE:
+        found.add("cut")
     return found
+
+
+def _kept_share(old: list[str], new: list[str]) -> float:
+    """Share of the old sentence's words still there, in order, in the new one."""
+    if not old:
+        return 1.0
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(old)
 
 
 def _dates(text: str, tokens: list[str]) -> set[str]:

@@ -2,7 +2,8 @@
 markup changes, and showing how it changed as a word-level diff.
 
 Passages are compared on `checker.text.words` (lower-case, punctuation and typographic
-quotes gone), so only a change of words counts as a change. A passage that is no
+quotes gone) with figures by value (`checker.figures`), so only a change of words or
+values counts as a change: "12,500" → "12500" or "40 percent" → "40%" is none. A passage that is no
 longer there verbatim is aligned, word by word, against the sentences around the
 ones that share most words with it; the aligned stretch and its similarity
 (0..1, difflib's 2·matches / total) say whether it was edited or is gone.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from checker.figures import canonical_figures
 from checker.model import Document
 from checker.text import STOPWORDS, normalize, split_sentences, words
 
@@ -96,8 +98,9 @@ def _is_figure(token: str) -> bool:
 
 
 def token_words(text: str) -> tuple[str, ...]:
-    """`words` of `text`, word by word through a cache: pages share most of their words."""
-    return tuple(w for token in text.split() for w in _words_of_token(token))
+    """`words` of `text` with figures by value ("12,500" and "12500" are one word), word by
+    word through a cache: pages share most of their words."""
+    return tuple(w for token in canonical_figures(text).split() for w in _words_of_token(token))
 
 
 @lru_cache(maxsize=200_000)
@@ -178,8 +181,8 @@ def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
     alone show as equal. Long unchanged stretches are shortened with "…".
     """
     old, new = before.split(), after.split()
-    old_keys = [" ".join(_words_of_token(t)) for t in old]
-    new_keys = [" ".join(_words_of_token(t)) for t in new]
+    old_keys = [" ".join(_words_of_token(canonical_figures(t))) for t in old]
+    new_keys = [" ".join(_words_of_token(canonical_figures(t))) for t in new]
     ops: list[tuple[str, str]] = []
     matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -1,0 +1,128 @@
+"""Figures by value: formatting a number differently is not changing it.
+
+"12,500" = "12500" = "12 500" = "12.500,0", "40 percent" = "40%" = "40 per cent",
+"$3 million" = "$3m" = "$3,000,000", "3.0" = "3", "3,5" (a decimal comma) = "3.5",
+"five" = "5". `canonical_figures` rewrites every figure of a text into one token per
+value, so that word-level comparisons (evidence keys, fingerprints, changed facts)
+see a formatting-only edit as no edit at all.
+
+Ambiguous spellings are read one way, consistently on both sides of a comparison, so a
+wrong reading can only make two different spellings of one value look different (a
+missed formatting equivalence), never two different values look the same: "3,500" is
+three thousand five hundred, "12.500" twelve and a half, "3m" three metres unless a
+currency sign stands before it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Powers of ten of scale words; the one-letter ones only count after a currency sign.
+_SCALES = {
+    "hundred": 2, "thousand": 3, "thousands": 3, "k": 3,
+    "million": 6, "millions": 6, "millionen": 6, "millones": 6, "milioni": 6,
+    "miljoen": 6, "mio": 6, "mln": 6, "mn": 6, "m": 6,
+    "billion": 9, "billions": 9, "milliard": 9, "milliards": 9, "milliarden": 9,
+    "miliardi": 9, "mrd": 9, "bln": 9, "bn": 9, "b": 9,
+    "trillion": 12, "trillions": 12, "tn": 12, "trn": 12,
+}  # fmt: skip
+_LETTER_SCALES = frozenset({"k", "m", "b"})
+_PERCENT = r"%|percent|per ?cent|pct|prozent|pour ?cent|por ?ciento|per ?cento|procent|por ?cento"
+_CURRENCY = r"(?:US|A|C|NZ|HK|S)?[$€£¥₹]|(?:USD|EUR|GBP|JPY|CHF|INR|CAD|AUD)\s?"
+_DIGITS = (  # grouped (12,500 / 1 000 000 / 1.234,5), else plain (12500 / 3.5 / 3,5)
+    r"\d{1,3}(?P<sep>[ ,.'\u00a0\u2009\u202f’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w.,'’])(?P<cur>{_CURRENCY})?"
+    rf"(?:(?P<num>{_DIGITS})|(?P<word>{'|'.join(_WORD_NUMBERS)}))"
+    rf"(?:\s?(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})\.?(?![\w]))?"
+    rf"(?:\s?(?P<pct>{_PERCENT})(?![\w]))?"
+    r"(?![\w]|[.,]\d)",
+    re.IGNORECASE,
+)
+_HINT = re.compile(rf"\d|\b(?:{'|'.join(_WORD_NUMBERS)})\b", re.IGNORECASE)
+
+
+def canonical_figures(text: str) -> str:
+    """`text` with each figure written as its value ("$3 million" → "$3000000", "40
+    percent" → "40pct", "12,500" → "12500"); everything else left as it was."""
+    if not _HINT.search(text):
+        return text
+    return _FIGURE.sub(_rewrite, text)
+
+
+def figure_value(match: re.Match[str]) -> Decimal | None:
+    """The value a `_FIGURE` match stands for, scale applied; None if not a figure."""
+    if match.group("word"):
+        value = Decimal(_WORD_NUMBERS[match.group("word").lower()])
+    else:
+        parsed = _parse_digits(match.group("num"), match.group("sep"))
+        if parsed is None:
+            return None
+        value = parsed
+    scale = (match.group("scale") or "").lower()
+    if scale:
+        if scale in _LETTER_SCALES and not match.group("cur"):
+            return None  # "3m" is three metres, "5k" a distance: only "$3m" is money
+        value *= Decimal(10) ** _SCALES[scale]
+    return value
+
+
+def _rewrite(match: re.Match[str]) -> str:
+    value = figure_value(match)
+    if value is None:
+        return _without_scale(match)
+    if match.group("word") and not (match.group("scale") or match.group("pct")):
+        return str(value)  # "five" → "5"
+    currency = (match.group("cur") or "").strip()
+    suffix = "pct" if match.group("pct") else ""
+    return f"{currency}{_plain(value)}{suffix}"
+
+
+def _without_scale(match: re.Match[str]) -> str:
+    """A figure whose scale word is not one ("3m" of distance): its number only."""
+    number = match.group("num")
+    if number is None:
+        return match.group(0)
+    value = _parse_digits(number, match.group("sep"))
+    if value is None:
+        return match.group(0)
+    start, end = match.span("num")
+    rest = match.string[end : match.end()]
+    return match.string[match.start() : start] + _plain(value) + rest
+
+
+def _parse_digits(number: str, sep: str | None) -> Decimal | None:
+    if not sep:
+        whole, comma, fraction = number.partition(",")
+        return _decimal(f"{whole}.{fraction}" if comma else number)  # "3,5": a decimal comma
+    rest, fraction = number, ""
+    for mark in (",", "."):  # the decimal mark is whichever of the two does not group
+        if mark != sep and mark in number:
+            rest, _, fraction = number.partition(mark)
+    groups = rest.split(sep)
+    if sep == "." and len(groups) == 2 and not fraction:
+        return _decimal(f"{groups[0]}.{groups[1]}")  # "12.500": read as a decimal point
+    return _decimal("".join(groups) + (f".{fraction}" if fraction else ""))
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _plain(value: Decimal) -> str:
+    """1000 not 1E+3; 3 not 3.0; 3.5 not 3.50."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
