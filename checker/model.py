@@ -89,6 +89,15 @@ class LivenessState(StrEnum):
     UNCHECKABLE = "uncheckable"  # alive, but a type we cannot read (image, zip, ...)
 
 
+# The reasons liveness gives for a BLOCKED answer: something stands in front of the page.
+BLOCKED_REASONS = frozenset(
+    {
+        *("auth_required", "forbidden", "proxy_auth", "rate_limited", "legal", "bot_wall"),
+        *("consent_wall", "geo_block", "login_wall", "paywall", "robots", "forbidden_address"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class Liveness:
     state: LivenessState
@@ -97,8 +106,15 @@ class Liveness:
 
     @property
     def is_failure(self) -> bool:
-        """Failures count towards confirmation of `dead` / `unreachable`."""
-        return self.state in (LivenessState.DEAD, LivenessState.TRANSIENT)
+        """Failures count towards confirmation of `dead`, `unreachable` or `blocked`: a
+        single refusal (a one-off 429, a passing bot check) is never flagged."""
+        return self.state in (LivenessState.DEAD, LivenessState.TRANSIENT, LivenessState.BLOCKED)
+
+    @property
+    def failure_class(self) -> str:
+        """Failures of one class add up; a failure of the other class starts a new count:
+        "gone" (dead or transient: the page is not there) or "refused" (blocked)."""
+        return "refused" if self.state is LivenessState.BLOCKED else "gone"
 
 
 # --------------------------------------------------------------------------- extract

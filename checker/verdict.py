@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from checker.model import (
+    BLOCKED_REASONS,
     EvidenceChange,
     EvidenceStatus,
     FlagKind,
@@ -37,48 +38,66 @@ EVIDENCE_KINDS = frozenset(
 _HEALTHY_STATE = {
     LivenessState.ALIVE: "ok",
     LivenessState.UNCHECKABLE: "ok",
-    LivenessState.BLOCKED: "blocked",
     LivenessState.MOVED: "moved",
+}
+_CONFIRMED_STATE = {
+    LivenessState.DEAD: "dead",
+    LivenessState.TRANSIENT: "unreachable",
+    LivenessState.BLOCKED: "blocked",
 }
 
 
 def next_health(
     before: SourceHealth, liveness: Liveness, now: datetime, settings: MonitorSettings
 ) -> SourceHealth:
-    """Count this check towards (or reset) the confirmation of a failure."""
+    """Count this check towards (or reset) the confirmation of a failure.
+
+    Failures of one class add up ("gone": dead or transient; "refused": blocked); a
+    failure of the other class starts a new count, so two rate limits and one 404 are
+    not three failures of a dead page.
+    """
     if not liveness.is_failure:
         return SourceHealth(state=_HEALTHY_STATE[liveness.state], reason=liveness.reason)
+    same_class = _failure_class(before) == liveness.failure_class
     first: datetime | None
-    if before.failure_count == 0 or before.last_failure_at is None:
+    if before.failure_count == 0 or before.last_failure_at is None or not same_class:
         count, first, last = 1, now, now
     elif (now - before.last_failure_at).total_seconds() >= settings.confirm_interval_s:
         count, first, last = before.failure_count + 1, before.first_failure_at or now, now
     else:  # too soon after the last counted failure to count again
         count, first, last = before.failure_count, before.first_failure_at, before.last_failure_at
     confirmed = count >= settings.confirm_failures
-    if not confirmed:
-        state = "suspect"
-    else:
-        state = "dead" if liveness.state is LivenessState.DEAD else "unreachable"
+    state = _CONFIRMED_STATE[liveness.state] if confirmed else "suspect"
     return SourceHealth(state, liveness.reason, count, first, last)
 
 
+def _failure_class(health: SourceHealth) -> str | None:
+    if health.failure_count == 0:
+        return None
+    if health.state == "blocked" or health.reason in BLOCKED_REASONS:
+        return "refused"
+    return "gone"
+
+
 def is_confirmed(health: SourceHealth) -> bool:
-    return health.state in ("dead", "unreachable")
+    return health.state in ("dead", "unreachable", "blocked")
 
 
 def source_conditions(
     liveness: Liveness, health: SourceHealth, *, archived_url: str | None = None
 ) -> tuple[list[FlagSpec], frozenset[FlagKind]]:
-    """Flags about the source itself, shared by all its citations."""
+    """Flags about the source itself, shared by all its citations.
+
+    Dead, unreachable and blocked open only once confirmed over time. While we cannot
+    see the page (blocked, unreachable) a dead or moved flag stays as it is: not seeing
+    the page is no proof that it came back or stopped redirecting.
+    """
     detail: dict[str, Any] = {"reason": liveness.reason, **liveness.detail}
     state = liveness.state
     if state in (LivenessState.ALIVE, LivenessState.UNCHECKABLE):
         return [], SOURCE_KINDS
     if state is LivenessState.MOVED:
         return [FlagSpec(FlagKind.MOVED, Severity.LOW, detail)], SOURCE_KINDS
-    if state is LivenessState.BLOCKED:
-        return [FlagSpec(FlagKind.BLOCKED, Severity.LOW, detail)], SOURCE_KINDS
     if not is_confirmed(health):
         return [], frozenset()  # a suspicion: reported by `check`, not flagged yet
     detail |= {
@@ -89,7 +108,10 @@ def source_conditions(
         if archived_url:
             detail["archived_url"] = archived_url
         return [FlagSpec(FlagKind.DEAD, Severity.HIGH, detail)], SOURCE_KINDS
-    return [FlagSpec(FlagKind.UNREACHABLE, Severity.MEDIUM, detail)], SOURCE_KINDS - {FlagKind.DEAD}
+    unseen = frozenset({FlagKind.BLOCKED, FlagKind.UNREACHABLE})
+    if state is LivenessState.BLOCKED:
+        return [FlagSpec(FlagKind.BLOCKED, Severity.LOW, detail)], unseen
+    return [FlagSpec(FlagKind.UNREACHABLE, Severity.MEDIUM, detail)], unseen
 
 
 def evidence_conditions(

@@ -214,7 +214,7 @@ PAGE_ROWS = [
         "geo block",
         fetched(html("Sorry", "<p>This content is not available in your region.</p>")),
         B,
-        "access_wall",
+        "geo_block",
     ),
 ]
 
@@ -225,7 +225,7 @@ def test_pages_that_answer_200(
 ) -> None:
     verdict = classify(result)
     assert (verdict.state, verdict.reason) == (state, reason)
-    if reason in ("soft_404", "parked", "bot_wall", "login_wall", "paywall", "access_wall"):
+    if state is not A:
         assert verdict.detail["cue"]  # the editor sees what fired
 
 
@@ -247,7 +247,7 @@ REDIRECT_ROWS = [
     ),
     ("to tag listing", [(301, "https://news.example/tag/budget/")], ARTICLE, D, "redirect_home"),
     ("to login", [(302, "https://news.example/login?next=/x")], ARTICLE, B, "login_wall"),
-    ("to consent wall", [(302, "https://consent.news.example/v2?x=1")], ARTICLE, B, "access_wall"),
+    ("to consent wall", [(302, "https://consent.news.example/v2?x=1")], ARTICLE, B, "consent_wall"),
     ("permanent to new article", [(301, OTHER)], ARTICLE, M, "moved"),
     ("308 to another site", [(308, "https://archive.example/budget")], ARTICLE, M, "moved"),
     ("temporary to new article", [(302, OTHER)], ARTICLE, A, ""),

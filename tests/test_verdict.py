@@ -25,6 +25,7 @@ MON = MonitorSettings(confirm_failures=3, confirm_interval_s=86_400)
 DEAD_404 = Liveness(LivenessState.DEAD, "not_found")
 TIMEOUT = Liveness(LivenessState.TRANSIENT, "timeout")
 ALIVE = Liveness(LivenessState.ALIVE)
+RATE_LIMITED = Liveness(LivenessState.BLOCKED, "rate_limited")
 
 
 def run(checks: list[tuple[timedelta, Liveness]]) -> SourceHealth:
@@ -48,7 +49,14 @@ def run(checks: list[tuple[timedelta, Liveness]]) -> SourceHealth:
         ([(0 * DAY, TIMEOUT), (1 * DAY, TIMEOUT), (2 * DAY, TIMEOUT)], "unreachable", 3),
         # the last failure decides the kind: timeouts then a 404 is dead
         ([(0 * DAY, TIMEOUT), (1 * DAY, TIMEOUT), (2 * DAY, DEAD_404)], "dead", 3),
-        ([(0 * DAY, Liveness(LivenessState.BLOCKED, "http_403"))], "blocked", 0),
+        # refusals are confirmed like failures: a one-off 429 is never flagged
+        ([(0 * DAY, RATE_LIMITED)], "suspect", 1),
+        ([(0 * DAY, RATE_LIMITED), (1 * DAY, ALIVE), (2 * DAY, RATE_LIMITED)], "suspect", 1),
+        ([(0 * DAY, RATE_LIMITED), (1 * DAY, RATE_LIMITED), (2 * DAY, RATE_LIMITED)],
+         "blocked", 3),
+        # a failure of the other class starts a new count: refusals then a 404 are one 404
+        ([(0 * DAY, RATE_LIMITED), (1 * DAY, RATE_LIMITED), (2 * DAY, DEAD_404)], "suspect", 1),
+        ([(0 * DAY, DEAD_404), (1 * DAY, DEAD_404), (2 * DAY, RATE_LIMITED)], "suspect", 1),
     ],
 )  # fmt: skip
 def test_failures_are_confirmed_over_time(
@@ -65,9 +73,11 @@ def test_failures_are_confirmed_over_time(
         (DEAD_404, SourceHealth("suspect", failure_count=1), set(), frozenset()),
         (DEAD_404, SourceHealth("dead", failure_count=3), {FlagKind.DEAD}, verdict.SOURCE_KINDS),
         (TIMEOUT, SourceHealth("unreachable", failure_count=3), {FlagKind.UNREACHABLE},
-         verdict.SOURCE_KINDS - {FlagKind.DEAD}),
-        (Liveness(LivenessState.BLOCKED, "paywall"), SourceHealth("blocked"), {FlagKind.BLOCKED},
-         verdict.SOURCE_KINDS),
+         frozenset({FlagKind.BLOCKED, FlagKind.UNREACHABLE})),
+        (RATE_LIMITED, SourceHealth("suspect", failure_count=1), set(), frozenset()),
+        # confirmed: cannot see the page, so a dead or moved flag is neither kept nor resolved
+        (RATE_LIMITED, SourceHealth("blocked", failure_count=3), {FlagKind.BLOCKED},
+         frozenset({FlagKind.BLOCKED, FlagKind.UNREACHABLE})),
         (Liveness(LivenessState.MOVED, "moved", {"final_url": "https://n/x"}),
          SourceHealth("moved"), {FlagKind.MOVED}, verdict.SOURCE_KINDS),
     ],

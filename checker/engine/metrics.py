@@ -35,7 +35,7 @@ class Metrics:
         )  # fmt: skip
         self.check_failures = Counter(
             "citecheck_check_failures_total",
-            "Checks that found the source failing (dead or transient), by reason.",
+            "Checks that found the source failing (dead, transient or blocked), by reason.",
             ["reason"],
             registry=r,
         )

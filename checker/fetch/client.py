@@ -12,6 +12,7 @@ a longer wait is returned as is, and liveness carries `retry_after_s` to the sch
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from collections import OrderedDict
@@ -258,17 +259,35 @@ class Fetcher:
 
 def random_sibling(url: URL) -> URL:
     """A path on the same host that cannot exist, shaped like `url`'s: same directory and
-    extension, a random name of similar length ("/2024/05/story.html" → "/2024/05/k3…q.html")."""
+    extension, a random name of similar length ("/2024/05/story.html" → "/2024/05/k3…q.html").
+
+    Ids in the directories are made random too ("/article/99123/slug" → "/article/x7f3a/…"):
+    many sites route articles by id and ignore the slug, and a probe sharing the id would
+    get the article itself. An index file's directory is the name ("/story/index.html").
+    """
     path = url.path or "/"
     directory, _, name = path.rpartition("/")
+    if name.lower() in _INDEX_FILES and directory:
+        directory, _, name = directory.rpartition("/")
     stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 5:
         stem, extension = name, ""
     token = secrets.token_hex(max(8, min(len(stem), 40)) // 2 + 1)
     new_name = f"{token}.{extension}" if extension else token
+    directory = "/".join(_ID_RUN.sub(_random_id, segment) for segment in directory.split("/"))
     if not name and directory:  # ".../section/": probe ".../section/<token>/"
         return url.with_path(f"{directory}/{token}/").with_query(None).with_fragment(None)
     return url.with_path(f"{directory}/{new_name}").with_query(None).with_fragment(None)
+
+
+_INDEX_FILES = frozenset({"index.html", "index.htm", "index.php", "default.aspx", "index.shtml"})
+# A run of five or more digits, or four that cannot be a year: an article id, not a date.
+_ID_RUN = re.compile(r"\d{5,}|(?!(?:19|20)\d\d)\d{4}")
+
+
+def _random_id(match: re.Match[str]) -> str:
+    """Random letters and digits of the id's length, never a number a site could know."""
+    return ("x" + secrets.token_hex(len(match.group())))[: max(len(match.group()), 4)]
 
 
 def _origin(url: URL) -> str:

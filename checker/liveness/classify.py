@@ -7,23 +7,35 @@ page). Being refused (401/403/429, bot walls, logins, paywalls, robots.txt) is
 BLOCKED: we cannot verify, the page may be fine. Timeouts, resets and 5xx are
 TRANSIENT until they persist (the verdict counts failures over time).
 
-Soft 404s are found the way the literature does (Bar-Yossef et al., "Sic transit
-gloria telae", WWW 2004): a page that looks like the host's answer to a path that
-cannot exist is that host's "not found" template; text cues ("Page not found" in
-the title or heading of a short page) catch the rest.
+Walls are told by content: a consent interstitial, a bot challenge, a login page, a geo
+block or a maintenance page stands in front of the source (BLOCKED or TRANSIENT), and is
+never mistaken for a dead page, whatever the random-path probe answers (see `probe`).
+Soft 404s are the host's answer to a path that cannot exist (`probe`), or a short page
+that says "not found" (`cues`). Every decision carries its `cue` in the detail: what
+fired, in words an editor can check.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from checker.liveness import cues
+from checker.liveness import cues, interstitials
+from checker.liveness.facts import page_facts
+from checker.liveness.paths import (
+    GENERIC_SECTIONS,
+    LISTING_PREFIXES,
+    clean_path,
+    identity,
+    is_home,
+    query_items,
+    site,
+)
+from checker.liveness.probe import compare_with_probe
 from checker.model import CHECKABLE_TYPES, FetchErrorKind, FetchResult, Liveness, LivenessState
-from checker.text import words
 
 DEAD, ALIVE, BLOCKED = LivenessState.DEAD, LivenessState.ALIVE, LivenessState.BLOCKED
 MOVED, TRANSIENT = LivenessState.MOVED, LivenessState.TRANSIENT
@@ -41,26 +53,14 @@ _ERRORS: dict[FetchErrorKind, tuple[LivenessState, str]] = {
     FetchErrorKind.ROBOTS: (BLOCKED, "robots"),
     FetchErrorKind.FORBIDDEN_ADDRESS: (BLOCKED, "forbidden_address"),
 }
-_BLOCKED_STATUS = {401: "auth_required", 403: "forbidden", 407: "proxy_auth", 429: "rate_limited"}
-_BLOCKED_STATUS[451] = "legal"
-# Similarity to the host's answer for a random path at which a page is that answer;
-# a lower bar applies to pages without article-length text.
-SAME_AS_PROBE = 0.95
-SAME_AS_PROBE_SHORT = 0.85
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ref", "smid", "ocid")
-_HOME_PATHS = frozenset(
-    {"", "/index.html", "/index.htm", "/index.php", "/index.asp", "/default.aspx", "/home"}
-)
-_GENERIC_SECTIONS = frozenset(
-    (
-        *("news", "politics", "world", "business", "sport", "sports", "tech", "technology"),
-        *("science", "health", "opinion", "culture", "entertainment", "lifestyle", "video"),
-        *("videos", "blog", "articles", "stories", "archive", "archives", "search", "latest"),
-        *("local", "national", "us", "uk", "europe"),
-    )
-)
-_LANGUAGE_ROOT = re.compile(r"/[a-zA-Z]{2}(?:[-_][a-zA-Z]{2})?")
-_LISTING_PREFIXES = ("/category/", "/categories/", "/tag/", "/tags/", "/topics/", "/topic/")
+_BLOCKED_STATUS = {
+    401: ("auth_required", "the site asks for a login (HTTP 401)"),
+    403: ("forbidden", "the site refuses us (HTTP 403)"),
+    407: ("proxy_auth", "a proxy asks for a login (HTTP 407)"),
+    429: ("rate_limited", "rate limited (HTTP 429)"),
+    451: ("legal", "unavailable for legal reasons (HTTP 451)"),
+}
+_CHALLENGE_STATUSES = (400, 403, 406, 429, 503)
 
 
 def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Liveness:
@@ -70,79 +70,67 @@ def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Livene
         return Liveness(ALIVE, "not_modified", detail)
     if result.error is not None and result.error is not FetchErrorKind.TOO_LARGE:
         state, reason = _ERRORS[result.error]
-        return Liveness(state, reason, detail)
+        return Liveness(state, reason, detail | {"cue": result.error_message or reason})
     status = result.status
     if status is None:
-        return Liveness(TRANSIENT, "no_answer", detail)
+        return Liveness(TRANSIENT, "no_answer", detail | {"cue": "no answer"})
     if 200 <= status < 300:
         return _judge_page(result, probe, detail)
     if status == 404:
-        return Liveness(DEAD, "not_found", detail)
+        return Liveness(DEAD, "not_found", detail | {"cue": "HTTP 404 Not Found"})
     if status == 410:
-        return Liveness(DEAD, "gone", detail)
-    facts = cues.page_facts(result.body, result.content_type, result.charset)
+        return Liveness(DEAD, "gone", detail | {"cue": "HTTP 410 Gone"})
+    facts = page_facts(result.body, result.content_type, result.charset)
     wall = cues.bot_wall_cue(facts, result.headers)
-    if wall and status in (403, 429, 503, 400, 406):
-        return Liveness(BLOCKED, "bot_wall", {**detail, "cue": wall})
+    if wall and status in _CHALLENGE_STATUSES:
+        return Liveness(BLOCKED, "bot_wall", detail | {"cue": wall})
     if status in _BLOCKED_STATUS:
-        return Liveness(BLOCKED, _BLOCKED_STATUS[status], detail)
-    return Liveness(TRANSIENT, f"http_{status}", detail)
+        reason, cue = _BLOCKED_STATUS[status]
+        return Liveness(BLOCKED, reason, detail | {"cue": cue})
+    maintenance = interstitials.maintenance_cue(facts) if status >= 500 else None
+    if maintenance:
+        return Liveness(TRANSIENT, "maintenance", detail | {"cue": maintenance})
+    return Liveness(TRANSIENT, f"http_{status}", detail | {"cue": f"HTTP {status}"})
 
 
 def _judge_page(result: FetchResult, probe: FetchResult | None, detail: dict[str, Any]) -> Liveness:
     if result.content_type and result.content_type not in CHECKABLE_TYPES:
-        return Liveness(LivenessState.UNCHECKABLE, "content_type", detail)
+        cue = f"content type {result.content_type} is not text we can read"
+        return Liveness(LivenessState.UNCHECKABLE, "content_type", detail | {"cue": cue})
     if not result.body.strip() and not result.truncated:
-        return Liveness(TRANSIENT, "empty_body", detail)
-    facts = cues.page_facts(result.body, result.content_type, result.charset)
+        return Liveness(TRANSIENT, "empty_body", detail | {"cue": "empty answer"})
+    facts = page_facts(result.body, result.content_type, result.charset)
     original, final = urlsplit(result.url), urlsplit(result.final_url)
 
-    checks = (
-        (DEAD, "parked", cues.parked_cue(facts)),
-        (BLOCKED, "bot_wall", cues.bot_wall_cue(facts, result.headers)),
-        (BLOCKED, "access_wall", cues.access_wall_cue(facts, result.final_url)),
-        (BLOCKED, "login_wall", cues.login_wall_cue(facts, final.path, original.path)),
-        (DEAD, "redirect_home", _redirected_home(result)),
+    # Walls first: they stand in front of every path, the probe's included.
+    checks: tuple[tuple[LivenessState, str, Callable[[], str | None]], ...] = (
+        (DEAD, "parked", lambda: cues.parked_cue(facts)),
+        (BLOCKED, "bot_wall", lambda: cues.bot_wall_cue(facts, result.headers)),
+        (BLOCKED, "consent_wall", lambda: interstitials.consent_wall_cue(facts, result.final_url)),
+        (BLOCKED, "geo_block", lambda: interstitials.geo_block_cue(facts)),
+        (BLOCKED, "login_wall", lambda: cues.login_wall_cue(facts, final.path, original.path)),
+        (TRANSIENT, "maintenance", lambda: interstitials.maintenance_cue(facts)),
+        (DEAD, "redirect_home", lambda: _redirected_home(result)),
+        (DEAD, "soft_404", lambda: cues.soft_404_cue(facts)),
     )
-    for state, reason, cue in checks:
-        if cue:
-            return Liveness(state, reason, {**detail, "cue": cue})
-    cue = cues.soft_404_cue(facts)
-    if cue:
-        return Liveness(DEAD, "soft_404", {**detail, "cue": cue})
-    same_as_probe, comparison = _compare_with_probe(result, facts, probe)
+    for state, reason, cue_of in checks:
+        found = cue_of()
+        if found:
+            return Liveness(state, reason, detail | {"cue": found})
+    same_as_probe, comparison = compare_with_probe(result, facts, probe)
     detail |= comparison
     if same_as_probe:
         return Liveness(DEAD, "soft_404", detail)
     paywall = cues.paywall_cue(facts)
     if _moved_permanently(result):  # the editor should update the link, walled or not
         walled = {"paywall": paywall} if paywall else {}
-        return Liveness(MOVED, "moved", {**detail, "new_url": result.final_url, **walled})
+        cue = f"permanently redirected to {result.final_url[:120]}"
+        return Liveness(
+            MOVED, "moved", detail | {"new_url": result.final_url, "cue": cue, **walled}
+        )
     if paywall:
-        return Liveness(BLOCKED, "paywall", {**detail, "cue": paywall})
+        return Liveness(BLOCKED, "paywall", detail | {"cue": paywall})
     return Liveness(ALIVE, "", detail)
-
-
-def _compare_with_probe(
-    result: FetchResult, facts: cues.PageFacts, probe: FetchResult | None
-) -> tuple[bool, dict[str, Any]]:
-    """Is this page the host's answer to a path that cannot exist? (and the evidence)"""
-    if probe is None or probe.error is not None or probe.status is None:
-        return False, {}
-    if not 200 <= probe.status < 300:
-        return False, {"probe_status": probe.status}  # real errors for missing pages
-    same_target = _identity(probe.final_url) == _identity(result.final_url)
-    if result.redirects and probe.redirects and same_target:
-        cue = "redirected where a random path is redirected"
-        return True, {"cue": cue, "probe_url": probe.url}
-    probe_facts = cues.page_facts(probe.body, probe.content_type, probe.charset)
-    ignore = frozenset(words(urlsplit(result.url).path + " " + urlsplit(probe.url).path))
-    score = round(cues.similarity(facts, probe_facts, ignore=ignore), 3)
-    evidence: dict[str, Any] = {"probe_status": probe.status, "probe_similarity": score}
-    if score >= (SAME_AS_PROBE_SHORT if facts.short else SAME_AS_PROBE):
-        cue = "same page as the host's answer to a random path"
-        return True, {**evidence, "cue": cue, "probe_url": probe.url}
-    return False, evidence
 
 
 def _redirected_home(result: FetchResult) -> str | None:
@@ -150,16 +138,16 @@ def _redirected_home(result: FetchResult) -> str | None:
     if not result.redirects:
         return None
     original, final = urlsplit(result.url), urlsplit(result.final_url)
-    start, end = _clean_path(original.path), _clean_path(final.path)
-    if _is_home(start) or _identity(result.url) == _identity(result.final_url):
+    start, end = clean_path(original.path), clean_path(final.path)
+    if is_home(start) or identity(result.url) == identity(result.final_url):
         return None
-    if _is_home(end) and not _query_items(final.query):
+    if is_home(end) and not query_items(final.query):
         return f"redirected to the home page {result.final_url[:120]}"
-    same_site = _site(original.hostname) == _site(final.hostname)
+    same_site = site(original.hostname) == site(final.hostname)
     ancestor = same_site and start.startswith(end + "/") and end.count("/") <= 2
     segments = [s for s in end.split("/") if s]
-    generic = len(segments) == 1 and segments[0].lower() in _GENERIC_SECTIONS
-    listing = (end + "/").lower().startswith(_LISTING_PREFIXES)
+    generic = len(segments) == 1 and segments[0].lower() in GENERIC_SECTIONS
+    listing = (end + "/").lower().startswith(LISTING_PREFIXES)
     if ancestor or generic or listing:
         return f"redirected to the section page {result.final_url[:120]}"
     return None
@@ -168,46 +156,12 @@ def _redirected_home(result: FetchResult) -> str | None:
 def _moved_permanently(result: FetchResult) -> bool:
     """Some permanent hop (301/308) changed which resource we are looking at."""
     start, end = urlsplit(result.url).path, urlsplit(result.final_url).path
-    if _is_home(_clean_path(start)) and _is_home(_clean_path(end)):
+    if is_home(clean_path(start)) and is_home(clean_path(end)):
         return False  # a home page choosing a language or an index file
     for hop in result.redirects:
-        if hop.status in (301, 308) and _identity(hop.url) != _identity(hop.location):
-            return _identity(result.url) != _identity(result.final_url)
+        if hop.status in (301, 308) and identity(hop.url) != identity(hop.location):
+            return identity(result.url) != identity(result.final_url)
     return False
-
-
-def _identity(url: str) -> tuple[str, str, str]:
-    """What stays the same when a site only canonicalizes a URL: scheme, www., a trailing
-    slash, an index file, tracking parameters and the fragment do not count."""
-    parts = urlsplit(url)
-    query = urlencode(sorted(_query_items(parts.query)))
-    return _site(parts.hostname), _clean_path(parts.path).lower(), query
-
-
-def _query_items(query: str) -> list[tuple[str, str]]:
-    items = parse_qsl(query, keep_blank_values=True)
-    return [(k, v) for k, v in items if not k.lower().startswith(_TRACKING)]
-
-
-def _site(host: str | None) -> str:
-    host = (host or "").lower().rstrip(".")
-    for prefix in ("www.", "m."):  # the same site on another front door
-        if host.startswith(prefix):
-            return host[len(prefix) :]
-    return host
-
-
-def _clean_path(path: str) -> str:
-    path = path.rstrip("/")
-    for index in ("/index.html", "/index.htm", "/index.php"):
-        if path.lower().endswith(index):
-            path = path[: -len(index)]
-    return path
-
-
-def _is_home(path: str) -> bool:
-    # A bare language root ("/en", "/de-at") is a home page too.
-    return path.lower() in _HOME_PATHS or _LANGUAGE_ROOT.fullmatch(path) is not None
 
 
 def _detail(result: FetchResult) -> dict[str, Any]:
