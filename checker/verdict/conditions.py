@@ -1,4 +1,4 @@
-"""Outcome → flags: which conditions hold for a source and its citations now.
+"""Outcome → flag conditions: which flags hold for a source and its citations now.
 
 Pure. The store turns conditions into flags: it opens a flag for a condition that has
 none, escalates one whose severity rose, and resolves (as "recovered") the open flags
