@@ -61,6 +61,9 @@ class CitationOutcome:
     judged: frozenset[FlagKind]  # kinds this check could assess: resolve those not in conditions
     evidence: Evidence | None = None  # set when anchored by this check (new baseline)
     support: Support | None = None  # set when scored by this check
+    # why this check could not verify the citation (rate_limited, consent_wall, paywall,
+    # ...); None when it saw the source's own content
+    unseen: str | None = None
 
 
 @dataclass(frozen=True)

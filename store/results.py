@@ -94,6 +94,12 @@ def record_outcome(
             citation.support_passage = result.support.passages[0] if result.support.passages else ""
             citation.support_backend = result.support.backend
             citation.support_hash = outcome.content_hash
+        if result.unseen is None:
+            citation.verified_at = now
+            citation.unverified_since, citation.unverified_reason = None, None
+        else:
+            citation.unverified_since = citation.unverified_since or now
+            citation.unverified_reason = result.unseen[:32]
         judged.append(CitationConditions(citation, result.conditions, result.judged))
     reconcile_flags(session, judged, now)
 

@@ -92,6 +92,11 @@ class Citation(SQLModel, table=True):
     support_passage: str | None = None
     support_backend: str | None = Field(default=None, max_length=32)
     support_hash: str | None = Field(default=None, max_length=64)
+    # last check that saw the source's own content, and since when (and why) none has:
+    # a rate limit, a consent or login wall, a paywall hiding the evidence, ...
+    verified_at: datetime | None = _time(nullable=True)
+    unverified_since: datetime | None = _time(nullable=True)
+    unverified_reason: str | None = Field(default=None, max_length=32)
 
     __table_args__ = (UniqueConstraint("article_id", "key", name="uq_citation_article_key"),)
 

@@ -23,21 +23,21 @@ from checker.fetch.archive import find_archived_copy
 from checker.liveness import classify
 from checker.model import (
     Document,
+    EvidenceChange,
     ExtractError,
     FetchResult,
-    FlagKind,
-    FlagSpec,
     Liveness,
     LivenessState,
+    Support,
 )
-from checker.outcome import CitationOutcome, CitationTask, SourceOutcome, SourceTask
+from checker.outcome import CitationOutcome, SourceOutcome, SourceTask
 from checker.settings import Settings
 from checker.support import Scorer
+from checker.verdict import sight
+from checker.verdict.citation import Reading, judge_citation
+from checker.verdict.sight import Sight
 
 log = logging.getLogger(__name__)
-
-# States whose body is worth reading: the page answered, even if it hides behind a wall.
-_READABLE = (LivenessState.ALIVE, LivenessState.MOVED, LivenessState.BLOCKED)
 
 
 @dataclass
@@ -59,15 +59,36 @@ class SourceChecker:
         liveness = await asyncio.to_thread(classify, result, probe=probe)
         document, extract_error = await self._read(task, result, liveness)
         content_hash = ev.fingerprint(document) if document else None
-        changed = None if content_hash is None else content_hash != task.content_hash
+        same_text = result.not_modified or (
+            content_hash is not None and content_hash == task.content_hash
+        )
+        changes = {} if same_text else await self._compare(task, document)
+        liveness = sight.reconsider(
+            liveness,
+            changes.values(),
+            same_text=same_text,
+            related=document is not None and self._related(task, document),
+        )
+        seen = sight.sight_of(liveness, truncated=result.truncated)
+        if document is None and seen is not Sight.NONE:
+            seen = Sight.NONE  # nothing readable came back: no all-clear on it
+        full = seen is Sight.FULL
 
         health = verdict.next_health(task.health, liveness, now, self.settings.monitor)
         archived_url = task.archived_url
         if health.state == "dead" and not archived_url and self.settings.archive.enabled:
             archived_url = await self._archived_copy(task)
-        source_flags = verdict.source_conditions(liveness, health, archived_url=archived_url)
-
-        citations = await self._judge_citations(task, document, content_hash, source_flags)
+        reading = Reading(
+            sight=seen,
+            document=document,
+            same_text=same_text,
+            unseen_reason=sight.unseen_reason(liveness, truncated=result.truncated)
+            or ("no_text" if document is None else ""),
+            source=verdict.source_conditions(liveness, health, archived_url=archived_url),
+            moved=liveness.state is LivenessState.MOVED,
+        )
+        citations = await self._judge_citations(task, reading, changes, content_hash)
+        changed = content_hash != task.content_hash if full and content_hash else None
         schedule = next_check(
             now,
             source_id=task.id,
@@ -84,11 +105,15 @@ class SourceChecker:
             "redirects": [[h.status, h.url, h.location] for h in result.redirects],
             "content_type": result.content_type,
             "liveness": liveness.detail,
+            "sight": seen.value,
         }
         if extract_error:
             detail["extract_error"] = extract_error
         if result.error_message:
             detail["error_message"] = result.error_message
+        # Only the source's own content becomes its text, hash and validators: a wall's
+        # ETag must never make a later 304 look like the article unchanged.
+        validators = full or result.not_modified
         return SourceOutcome(
             source_id=task.id,
             checked_at=now,
@@ -102,12 +127,12 @@ class SourceChecker:
             final_url=result.final_url,
             error=result.error.value if result.error else None,
             elapsed_ms=result.elapsed_ms,
-            document=document if changed else None,
-            content_hash=content_hash or task.content_hash,
-            etag=result.headers.get("etag", task.etag if result.not_modified else None),
-            last_modified=result.headers.get(
-                "last-modified", task.last_modified if result.not_modified else None
-            ),
+            document=document if full and changed else None,
+            content_hash=(content_hash if full else None) or task.content_hash,
+            etag=result.headers.get("etag", task.etag) if validators else task.etag,
+            last_modified=result.headers.get("last-modified", task.last_modified)
+            if validators
+            else task.last_modified,
             archived_url=archived_url,
             worker=self.worker,
             detail=detail,
@@ -119,7 +144,7 @@ class SourceChecker:
         if result.not_modified:
             last = task.snapshots.get(task.last_snapshot_id or -1)
             return last, None
-        if liveness.state not in _READABLE or not result.body:
+        if not sight.worth_reading(liveness, result.status, bool(result.body)):
             return None, None
         try:
             doc = await self.extractor.extract(
@@ -128,6 +153,34 @@ class SourceChecker:
         except ExtractError as exc:
             return None, str(exc)
         return doc, None
+
+    async def _compare(
+        self, task: SourceTask, document: Document | None
+    ) -> dict[int, EvidenceChange]:
+        """Each anchored citation's evidence, looked for in `document` (off the event loop)."""
+        if document is None:
+            return {}
+        pairs = [
+            (c.id, c.evidence, task.snapshots[c.baseline_snapshot_id])
+            for c in task.citations
+            if c.evidence is not None and c.baseline_snapshot_id in task.snapshots
+        ]
+        if not pairs:
+            return {}
+        settings = self.settings.evidence
+
+        def compare_all() -> dict[int, EvidenceChange]:
+            return {cid: ev.compare(e, base, document, settings) for cid, e, base in pairs}
+
+        return await asyncio.to_thread(compare_all)
+
+    def _related(self, task: SourceTask, document: Document) -> bool:
+        """Is `document` the same page as the last text read (shared text or title)?"""
+        last = task.snapshots.get(task.last_snapshot_id or -1)
+        if last is None:
+            return True  # nothing to tell it apart from
+        same_title = bool(last.title.strip()) and last.title.strip() == document.title.strip()
+        return same_title or ev.overlap(last, document) >= sight.RELATED_SHARE
 
     async def _archived_copy(self, task: SourceTask) -> str | None:
         dates = [c.article_published_at for c in task.citations if c.article_published_at]
@@ -139,48 +192,22 @@ class SourceChecker:
     async def _judge_citations(
         self,
         task: SourceTask,
-        document: Document | None,
+        reading: Reading,
+        changes: dict[int, EvidenceChange],
         content_hash: str | None,
-        source_flags: tuple[list[FlagSpec], frozenset[FlagKind]],
     ) -> tuple[CitationOutcome, ...]:
-        if document is None or content_hash is None:
-            return tuple(
-                CitationOutcome(c.id, *verdict.combine(source_flags)) for c in task.citations
+        support: dict[int, Support] = {}
+        if reading.sight is Sight.FULL and reading.document is not None and content_hash:
+            to_score = [c for c in task.citations if c.support_hash != content_hash]
+            text = reading.document.text
+            scores = await asyncio.to_thread(
+                self.scorer.score_many, [(c.claim, text) for c in to_score]
             )
-        to_score = [c for c in task.citations if c.support_hash != content_hash]
-        scores = await asyncio.to_thread(
-            self.scorer.score_many, [(c.claim, document.text) for c in to_score]
-        )
-        support = {c.id: s for c, s in zip(to_score, scores, strict=True)}
+            support = {c.id: s for c, s in zip(to_score, scores, strict=True)}
         return tuple(
-            self._judge_citation(task, c, document, content_hash, source_flags, support.get(c.id))
+            judge_citation(c, reading, changes.get(c.id), support.get(c.id), self.settings.evidence)
             for c in task.citations
         )
-
-    def _judge_citation(
-        self,
-        task: SourceTask,
-        citation: CitationTask,
-        document: Document,
-        content_hash: str,
-        source_flags: tuple[list[FlagSpec], frozenset[FlagKind]],
-        support: Any,
-    ) -> CitationOutcome:
-        parts = []
-        anchored = None
-        quote_missing = False
-        if citation.evidence is None:
-            anchored = ev.anchor(citation.claim, citation.quote, document, self.settings.evidence)
-            quote_missing = bool(citation.quote) and not ev.quote_found(anchored, document)
-        elif content_hash != task.content_hash:
-            baseline = task.snapshots.get(citation.baseline_snapshot_id or -1)
-            if baseline is not None:
-                change = ev.compare(citation.evidence, baseline, document, self.settings.evidence)
-                parts.append(verdict.evidence_conditions(change, self.settings.evidence))
-        if support is not None:
-            parts.append(verdict.support_conditions(support, quote_missing=quote_missing))
-        conditions, judged = verdict.combine(source_flags, *parts)
-        return CitationOutcome(citation.id, conditions, judged, anchored, support)
 
 
 def _float(value: object) -> float | None:

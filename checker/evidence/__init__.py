@@ -4,6 +4,6 @@
 passage in it; `context` judges what changed around it; `retrieval` ranks passages.
 """
 
-from checker.evidence.track import anchor, compare, fingerprint, quote_found
+from checker.evidence.track import anchor, compare, fingerprint, overlap, quote_found
 
-__all__ = ["anchor", "compare", "fingerprint", "quote_found"]
+__all__ = ["anchor", "compare", "fingerprint", "overlap", "quote_found"]

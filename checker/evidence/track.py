@@ -151,3 +151,16 @@ def _edited_in_place(
 
 def _neighbour(where: Layout, index: int) -> str | None:
     return where.sentences[index].key if 0 <= index < len(where.sentences) else None
+
+
+def overlap(before: Document, after: Document) -> float:
+    """Share of `before`'s sentences (stamps aside) that `after` still has, word for word.
+
+    Tells an article that moved (most of its sentences travelled with it) from a
+    redirect to another page (almost none did).
+    """
+    keys = [s.key for s in layout(before).sentences if not s.stamp]
+    if not keys:
+        return 0.0
+    present = {s.key for s in layout(after).sentences}
+    return sum(key in present for key in keys) / len(keys)

@@ -1,0 +1,36 @@
+"""citation verification state: when its evidence was last verified, and why not since
+
+Revision ID: 0013
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import store.types
+
+revision = "0013"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("citation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("verified_at", store.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("unverified_since", store.types.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column(
+                "unverified_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("citation", schema=None) as batch_op:
+        batch_op.drop_column("unverified_reason")
+        batch_op.drop_column("unverified_since")
+        batch_op.drop_column("verified_at")
