@@ -33,6 +33,7 @@ class CitationTask:
     baseline_snapshot_id: int | None
     support_hash: str | None  # content hash the last support score was computed on
     article_published_at: datetime | None = None
+    unverified_reason: str | None = None  # why the last check could not verify it
 
 
 @dataclass(frozen=True)

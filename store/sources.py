@@ -265,4 +265,5 @@ def _citation_task(citation: Citation, published: datetime | None) -> CitationTa
         baseline_snapshot_id=citation.baseline_snapshot_id,
         support_hash=citation.support_hash,
         article_published_at=published,
+        unverified_reason=citation.unverified_reason,
     )

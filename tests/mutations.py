@@ -137,6 +137,45 @@ def _delete(page: PageText, start: int, end: int) -> None:
     page.replace(start, stop, "", (start, end))
 
 
+def cut_sentence(html: bytes, evidence: str) -> bytes:
+    """The evidence sentence loses its second half ("… said the figure rose.")."""
+    return _edit_each(html, evidence, _cut_sentence)
+
+
+def _cut_sentence(page: PageText, start: int, end: int) -> None:
+    words = list(re.finditer(r"\S+", page.text[start:end]))
+    if len(words) < 8:
+        raise MutationError("the evidence is too short to cut in half")
+    half = words[len(words) // 2 - 1]
+    page.replace(start + half.end(), end, ".", (start, end))
+
+
+# Same value, another way of writing it, as style guides and CMS migrations do.
+_REFORMATS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+)(?![\w,])"), lambda m: m[1].replace(",", "")),
+    (re.compile(r"(?<![\w.,])(\d{5,})(?![\w.,])"), lambda m: f"{int(m[1]):,}"),
+    (re.compile(r"(\d) ?(?:per ?cent|percent)\b"), lambda m: f"{m[1]}%"),
+    (re.compile(r"(\d)%"), lambda m: f"{m[1]} percent"),
+    (re.compile(r"\$(\d+(?:\.\d+)?) (million|billion)\b"), lambda m: f"${m[1]}{m[2][0]}"),
+)
+
+
+def reformat_figures(html: bytes, evidence: str) -> bytes:
+    """A figure is written another way, same value: "12,500" → "12500", "40 percent" → "40%"."""
+    return _edit_each(html, evidence, _reformat)
+
+
+def _reformat(page: PageText, start: int, end: int) -> None:
+    text = page.text[start:end]
+    for figure, rewrite in _REFORMATS:
+        found = figure.search(text)
+        if found is not None:
+            new = rewrite(found)
+            page.replace(start + found.start(), start + found.end(), new, (start, end))
+            return
+    raise MutationError("no figure in the evidence that can be written another way")
+
+
 def add_correction(html: bytes, evidence: str) -> bytes:
     """The figure is corrected and a correction notice follows the paragraph."""
 
@@ -159,11 +198,17 @@ def truncate(html: bytes, evidence: str) -> bytes:
     return _cut(html, evidence, "")
 
 
-def _cut(html: bytes, evidence: str, prompt: str) -> bytes:
+def paywall_after_evidence(html: bytes, evidence: str) -> bytes:
+    """A paywall teaser that still shows the evidence: the article stops after its paragraph."""
+    return _cut(html, evidence, _PAYWALL_PROMPT, keep_evidence=True)
+
+
+def _cut(html: bytes, evidence: str, prompt: str, *, keep_evidence: bool = False) -> bytes:
     page = PageText(html)
     start, end = page.find(evidence)
     block = page.block(start, end)
-    page.replace(start, block_end(page, block), "")  # the block's text from the evidence on
+    if not keep_evidence:
+        page.replace(start, block_end(page, block), "")  # the block's text from the evidence on
     node, parent = block, block.getparent()
     while parent is not None and node.tag != "body":
         for sibling in list(node.itersiblings()):
@@ -171,12 +216,13 @@ def _cut(html: bytes, evidence: str, prompt: str) -> bytes:
         node, parent = parent, parent.getparent()
     if prompt:
         gate = lxml.html.fragment_fromstring(prompt)
-        if block.text_content().strip():
+        if block.text_content().strip() and not keep_evidence:
             block.append(gate)
         else:
             block.addnext(gate)
     cut = re.compile(pattern(evidence))
-    page.edit_json_ld(lambda body: body[: m.start()] if (m := cut.search(body)) else body)
+    stop = (lambda m: m.end()) if keep_evidence else (lambda m: m.start())
+    page.edit_json_ld(lambda body: body[: stop(m)] if (m := cut.search(body)) else body)
     return page.html()
 
 
@@ -342,6 +388,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("negation_inserted", insert_negation, "evidence_changed", None, "high", ("negation",)),
     Mutation("reworded", reword, "evidence_changed", severity="medium"),
     Mutation("corrected", add_correction, "evidence_changed", None, "high", ("number",)),
+    Mutation("sentence_cut", cut_sentence, "evidence_changed", severity="high"),
     Mutation("sentence_deleted", delete_sentence, "evidence_removed"),
     Mutation("paywalled", cut_by_paywall, "evidence_removed", hidden_by="paywall"),
     Mutation("truncated", truncate, "evidence_removed", hidden_by="truncated"),

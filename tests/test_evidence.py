@@ -272,3 +272,29 @@ def test_real_page_changes_are_flagged_exactly_when_the_evidence_changed(
             assert any(op in ("-", "+") for op, _ in change.diff)
         if mutation.name == "corrected":
             assert any(n.startswith("Correction:") for n in change.notices), page.id
+
+
+def test_figures_written_another_way_on_real_pages_are_no_change() -> None:
+    """ "12,500" → "12500", "40 percent" → "40%", "$3 million" → "$3m": same values, no flag."""
+    tried = 0
+    for page in mutations.news_pages():
+        base = extract(page.html, "text/html", page.url)
+
+        def usable(sentence: str, base: Document = base, page: mutations.NewsPage = page) -> bool:
+            try:
+                mutations.reformat_figures(page.html, sentence)
+            except mutations.MutationError:
+                return False
+            return found_in(base, sentence)
+
+        sentence = mutations.pick_evidence(page, usable)
+        if sentence is None:
+            continue
+        tried += 1
+        evidence = ev.anchor("", sentence, base, SETTINGS)
+        current = extract(mutations.reformat_figures(page.html, sentence), "text/html", page.url)
+        stored = Document.from_text(base.title, base.text)
+        change = ev.compare(evidence, stored, current, SETTINGS)
+        assert change.status is EvidenceStatus.UNCHANGED, (page.id, change.diff)
+        assert evidence_conditions(change, SETTINGS)[0] == [], page.id
+    assert tried >= 10  # the saved pages have figures written with commas, "percent", ...

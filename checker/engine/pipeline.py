@@ -39,6 +39,9 @@ from checker.verdict.sight import Sight
 
 log = logging.getLogger(__name__)
 
+# Fewer words than this in the main text: not an article (an error or placeholder page).
+SHORT_PAGE_WORDS = 150
+
 
 @dataclass
 class SourceChecker:
@@ -62,12 +65,16 @@ class SourceChecker:
         same_text = result.not_modified or (
             content_hash is not None and content_hash == task.content_hash
         )
-        changes = {} if same_text else await self._compare(task, document)
+        # A move is judged on whether the evidence travelled, even when the text is the
+        # one already read (a 304 at the new address).
+        moved = liveness.state is LivenessState.MOVED
+        changes = {} if same_text and not moved else await self._compare(task, document)
         liveness = sight.reconsider(
             liveness,
             changes.values(),
             same_text=same_text,
             related=document is not None and self._related(task, document),
+            short=document is not None and len(document.text.split()) < SHORT_PAGE_WORDS,
         )
         seen = sight.sight_of(liveness, truncated=result.truncated)
         if document is None and seen is not Sight.NONE:

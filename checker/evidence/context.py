@@ -63,11 +63,17 @@ def changed_facts(before: str, after: str) -> set[str]:
 
 
 def _kept_share(old: list[str], new: list[str]) -> float:
-    """Share of the old sentence's words still there, in order, in the new one."""
+    """Share of the old sentence's words still there, in order, in the new one.
+
+    Only runs of two words or more count: when half a sentence is cut and the next
+    sentence's start takes its place, a lone "on" or "the" matching there is chance.
+    """
     if not old:
         return 1.0
     matcher = SequenceMatcher(None, old, new, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / len(old)
+    least = 2 if len(old) >= 6 else 1
+    kept = sum(b.size for b in matcher.get_matching_blocks() if b.size >= least)
+    return kept / len(old)
 
 
 def _dates(text: str, tokens: list[str]) -> set[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from hashlib import blake2b
 
 from checker.evidence.context import changed_facts, drift, hidden_by_cut, new_notices
-from checker.evidence.match import Layout, Match, layout, locate, word_diff
+from checker.evidence.match import Layout, Match, layout, locate, token_words, word_diff
 from checker.evidence.retrieval import rank_passages
 from checker.model import Document, Evidence, EvidenceChange, EvidenceStatus
 from checker.settings import EvidenceSettings
@@ -97,7 +97,7 @@ def compare(
         if diff:
             diff.append(("=", "…"))
         befores.append(" ".join(passage.split()))
-        if now is not None and _edited_in_place(was, old, now, new, settings):
+        if now is not None and _edited_in_place(passage, was, old, now, new, settings):
             new_spans.append(now)
             afters.append(now.text)
             diff.extend(word_diff(befores[-1], now.text))
@@ -133,20 +133,30 @@ def _found(match: Match | None, threshold: float) -> bool:
 
 
 def _edited_in_place(
-    was: Match, old: Layout, now: Match, new: Layout, settings: EvidenceSettings
+    passage: str, was: Match, old: Layout, now: Match, new: Layout, settings: EvidenceSettings
 ) -> bool:
-    """Is `now` the evidence, edited? Close enough, or fairly close and in the same place.
+    """Is `now` the evidence, edited? Close enough, or fairly close and in the same place,
+    or its opening words in the same place (the sentence was cut short).
 
     A page often says a thing twice; when the evidence is gone, a sentence elsewhere
     that resembles it is not the evidence, but one between the same neighbours is.
     """
     if now.similarity >= settings.match_threshold:
         return True
-    if now.similarity < settings.modified_threshold:
-        return False
-    return _neighbour(old, was.first - 1) == _neighbour(new, now.first - 1) or _neighbour(
+    same_place = _neighbour(old, was.first - 1) == _neighbour(new, now.first - 1) or _neighbour(
         old, was.last + 1
     ) == _neighbour(new, now.last + 1)
+    if now.similarity >= settings.modified_threshold:
+        return same_place
+    return same_place and _cut_short(passage, now.text)
+
+
+def _cut_short(passage: str, now: str) -> bool:
+    """`now` opens with a good part of `passage` (at least 4 words and a third of it)."""
+    old, new = token_words(passage), token_words(now)
+    kept = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
+    kept = min(len(old), len(new)) if kept is None else kept
+    return kept >= 4 and kept >= len(old) / 3
 
 
 def _neighbour(where: Layout, index: int) -> str | None:

@@ -67,6 +67,9 @@ def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Livene
     """The liveness of one fetch; `probe` is the host's answer to a random sibling path."""
     detail = _detail(result)
     if result.not_modified:
+        if _moved_permanently(result):  # the text we had, now at another address
+            cue = f"permanently redirected to {result.final_url[:120]}"
+            return Liveness(MOVED, "moved", detail | {"new_url": result.final_url, "cue": cue})
         return Liveness(ALIVE, "not_modified", detail)
     if result.error is not None and result.error is not FetchErrorKind.TOO_LARGE:
         state, reason = _ERRORS[result.error]
@@ -106,6 +109,7 @@ def _judge_page(result: FetchResult, probe: FetchResult | None, detail: dict[str
     checks: tuple[tuple[LivenessState, str, Callable[[], str | None]], ...] = (
         (DEAD, "parked", lambda: cues.parked_cue(facts)),
         (BLOCKED, "bot_wall", lambda: cues.bot_wall_cue(facts, result.headers)),
+        (BLOCKED, "rate_limited", lambda: cues.rate_limit_cue(facts)),
         (BLOCKED, "consent_wall", lambda: interstitials.consent_wall_cue(facts, result.final_url)),
         (BLOCKED, "geo_block", lambda: interstitials.geo_block_cue(facts)),
         (BLOCKED, "login_wall", lambda: cues.login_wall_cue(facts, final.path, original.path)),

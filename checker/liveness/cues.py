@@ -141,6 +141,22 @@ def bot_wall_cue(facts: PageFacts, headers: dict[str, str]) -> str | None:
     return None
 
 
+RATE_LIMIT = any_of(
+    r"\btoo many requests\b",
+    r"\byou(?:['’]ve| have) (?:sent|made) too many\b",
+    r"\b(?:rate|request) limit (?:exceeded|reached)\b",
+    r"\byou(?:['’]re| are) being rate[- ]limited\b",
+)
+
+
+def rate_limit_cue(facts: PageFacts) -> str | None:
+    """A short page that says "too many requests" while answering 200."""
+    if not facts.short:
+        return None
+    found = first_match(RATE_LIMIT, facts.title, *facts.headings[:2], facts.text)
+    return f"rate limit page {found!r}" if found else None
+
+
 LOGIN_TITLE = any_of(
     r"\b(?:sign|log) ?in\b", r"\blogin\b", r"\bmembers? only\b", r"\bplease log ?in\b"
 )

@@ -28,6 +28,8 @@ from checker.verdict.sight import Sight
 
 Conditions = tuple[list[FlagSpec], frozenset[FlagKind]]
 
+# Why a page we read in full may still not show a citation's evidence: it stops before it.
+HIDDEN_BY = frozenset({"paywall", "truncated"})
 # What a teaser that shows the evidence unchanged can settle.
 _VISIBLE_KINDS = frozenset({FlagKind.EVIDENCE_REMOVED, FlagKind.EVIDENCE_CHANGED})
 
@@ -88,6 +90,8 @@ def _seen(
     settings: EvidenceSettings,
 ) -> CitationOutcome:
     assert reading.document is not None
+    if reading.same_text and citation.unverified_reason in HIDDEN_BY:
+        return _unseen(citation, reading, citation.unverified_reason)  # the same cut text
     parts: list[Conditions] = []
     anchored = None
     quote_missing = False

@@ -52,12 +52,13 @@ def reconsider(
     *,
     same_text: bool,
     related: bool,
+    short: bool = False,
 ) -> Liveness:
     """Correct a wording-based classification with what the page says about the citations.
 
     `changes` are the evidence comparisons against this page; `same_text` says the page
     is word for word the last text read of the source; `related` says it shares its
-    text or title with that last text.
+    text or title with that last text; `short` that it has little text at all.
     """
     statuses = {c.status for c in changes}
     carried = same_text or EvidenceStatus.UNCHANGED in statuses
@@ -65,10 +66,17 @@ def reconsider(
         was = {"reason": liveness.reason, "cue": liveness.detail.get("cue")}
         cue = f"the page still carries the cited evidence (despite: {was['cue']})"
         return Liveness(LivenessState.ALIVE, "", liveness.detail | {"cue": cue, "overturned": was})
-    if liveness.state is not LivenessState.MOVED or not statuses:
-        return liveness
-    if carried or EvidenceStatus.MODIFIED in statuses or related:
-        return liveness  # the article moved (its evidence may have gone, said per citation)
+    if not statuses or carried or EvidenceStatus.MODIFIED in statuses or related:
+        return liveness  # the article, here or moved (what became of its evidence is per citation)
+    if liveness.state is LivenessState.ALIVE and short:
+        # A few words that share nothing with the article: an error or placeholder page
+        # we have no cue for stands in front of it, which is no proof the evidence went.
+        cue = "a short page that shares nothing with the cited article"
+        return Liveness(
+            LivenessState.TRANSIENT, "unrecognised_page", liveness.detail | {"cue": cue}
+        )
+    if liveness.state is not LivenessState.MOVED:
+        return liveness  # a whole other text at the same address: judged per citation
     target = liveness.detail.get("new_url") or liveness.detail.get("final_url")
     cue = f"permanently redirected to an unrelated page {str(target)[:120]}"
     return Liveness(LivenessState.DEAD, "redirect_unrelated", liveness.detail | {"cue": cue})

@@ -55,7 +55,9 @@ Hosts (all on 127.0.0.1 through the resolver):
 
 `web.add_host("127.0.0.7", "soft404")` serves another name (or loopback address, for
 tools that cannot take a resolver: start with ``start(addresses=(...))``) as a site of
-that kind. `latency_s` delays every answer, like a network would.
+that kind; `web.add_site(name, answer)` serves a host with a function of the path
+(a `Page`, or None for 404), for sites with a behaviour of their own. `latency_s`
+delays every answer, like a network would.
 """
 
 from .pages import NewsArticle, news_articles, news_available, tiny_pdf

@@ -33,6 +33,7 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     version: int = 0  # bumped on every change: drives ETag and Last-Modified
+    delay_s: float = 0.0  # answer this late (a site's own answer: see FakeWeb.add_site)
 
     @property
     def etag(self) -> str:
@@ -84,6 +85,7 @@ class FakeWeb:
             self.ARCHIVE: "archive",
         }
         self.overrides: dict[tuple[str, str], Page | None] = {}
+        self.sites: dict[str, Callable[[str], Page | None]] = {}
         self.archive_snapshots: dict[str, list[tuple[str, str]]] = {}
         self.visits: list[Visit] = []
         self.counters: Counter[tuple[str, str]] = Counter()
@@ -156,6 +158,16 @@ class FakeWeb:
         if kind not in self.KINDS:
             raise ValueError(f"unknown fake site kind {kind!r}; one of {', '.join(self.KINDS)}")
         self.hosts[name.lower()] = kind
+
+    def add_site(self, name: str, answer: Callable[[str], Page | None]) -> None:
+        """Serve `name` with `answer(path_and_query)`: a Page, or None for a plain 404.
+
+        For sites with a behaviour of their own (routing by id, a consent wall in front
+        of every path, a limit that lifts): the function sees every request, probes
+        included, and may change its answer between checks.
+        """
+        self.sites[name.lower()] = answer
+        self.hosts[name.lower()] = "custom"
 
     # ------------------------------------------------------------------ mutation
 
@@ -268,6 +280,13 @@ class FakeWeb:
         kind = self.hosts.get(host)
         if kind is None:
             return web.Response(status=421, text=f"no site {host!r} on the fake web")
+        if host in self.sites:
+            own = self.sites[host](path)
+            if own is None:
+                return web.Response(status=404, text="Not Found")
+            if own.delay_s and await self.closing(own.delay_s):
+                return web.Response(status=503)
+            return self.serve(request, own)
         if (host, path) in self.overrides:
             page = self.overrides[(host, path)]
             if page is None:

@@ -1,0 +1,99 @@
+"""Real-site behaviours end to end: every flag is real, every failure is found.
+
+Real news pages sit behind each behaviour of tests/behaviours.py on the fake web; one
+run imports a citation per case and checks them all four times, two hours apart, on
+SQLite. Each behaviour's test then asserts the exact set of flags that ever opened for
+its cases: none for a site that was only unavailable for a while or reformatted a
+figure, one of the right kind and severity for a real failure, and never an extra,
+misleading kind next to it (a blocked page that "lost its evidence", a redirect to
+another article that "moved").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from behaviour_corpus import (
+    CHECKS,
+    CaseResult,
+    Clock,
+    articles,
+    build_cases,
+    opened_flags,
+    score,
+    serve,
+)
+from behaviours import BEHAVIOURS, Behaviour
+from fakeweb import FakeWeb
+from real_pages import news_pages
+
+from checker.engine import CheckRun, open_checker
+from checker.settings import Settings
+from store.articles import import_articles
+from store.db import Database
+
+pytestmark = pytest.mark.timeout(300)
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+PER_BEHAVIOUR = 2
+
+
+def corpus_settings() -> Settings:
+    base = Settings()
+    return dataclasses.replace(
+        base,
+        fetch=dataclasses.replace(
+            base.fetch,
+            allow_private_networks=True,
+            per_host_delay_s=0.0,
+            timeout_s=1.0,
+            connect_timeout_s=1.0,
+            retry_after_wait_s=0.0,
+        ),
+        monitor=dataclasses.replace(base.monitor, confirm_failures=2, confirm_interval_s=3600),
+        extract=dataclasses.replace(base.extract, processes=1),
+        support=dataclasses.replace(base.support, backend="lexical"),
+    )
+
+
+async def run_corpus(db: Database) -> list[CaseResult]:
+    clock = Clock()
+    settings = corpus_settings()
+    async with FakeWeb() as web:
+        cases = build_cases(
+            web.port, news_pages(), PER_BEHAVIOUR, lambda b, i: f"{b.name}-{i}.test"
+        )
+        serve(web, cases, clock)
+        db.run(lambda s: import_articles(s, articles(web, cases), T0))
+        for check in range(CHECKS):
+            clock.check = check
+            now = T0 + timedelta(hours=2 * check)
+            async with open_checker(settings, resolver=web.resolver(), worker="corpus") as checker:
+                run = CheckRun(db, settings, checker, clock=lambda at=now: at)
+                await run.run_once(due_only=False)
+    return score(cases, db.run(opened_flags))
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[CaseResult]]:
+    path: Path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    try:
+        yield asyncio.run(run_corpus(db))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("behaviour", BEHAVIOURS, ids=lambda b: b.name)
+def test_behaviour_raises_exactly_its_flags(
+    behaviour: Behaviour, results: list[CaseResult]
+) -> None:
+    mine = [r for r in results if r.behaviour is behaviour]
+    assert mine, f"no real page fits {behaviour.name}"
+    wrong = {r.case.page.id[:12]: sorted(r.opened) for r in mine if not r.correct}
+    assert not wrong, f"{behaviour.name}: expected {sorted(behaviour.expect)}, got {wrong}"
