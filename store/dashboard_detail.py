@@ -144,6 +144,9 @@ def citation_dict(c: Citation) -> dict[str, Any]:
         "support_label": c.support_label,
         "support_passage": c.support_passage,
         "support_backend": c.support_backend,
+        "verified_at": c.verified_at,
+        "unverified_since": c.unverified_since,
+        "unverified_reason": c.unverified_reason,
     }
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from checker.extract import extract
 from checker.model import ArticleIn, CitationIn
-from store.tables import Article, Flag
+from store.tables import Article, Citation, Flag
 
 CHECKS = 4  # the first sees the healthy page; three more, two hours apart
 
@@ -38,6 +38,7 @@ class CaseResult:
     behaviour: Behaviour
     case: Case
     opened: frozenset[tuple[str, str]]
+    unverified: str | None = None  # why the citation could not be verified at the end
 
     @property
     def correct(self) -> bool:
@@ -158,8 +159,26 @@ def opened_flags(session: Session) -> dict[str, set[tuple[str, str]]]:
     return opened
 
 
-def score(cases: list[Case], opened: dict[str, set[tuple[str, str]]]) -> list[CaseResult]:
-    return [CaseResult(c.behaviour, c, frozenset(opened.get(article_url(c), ()))) for c in cases]
+def unverified(session: Session) -> dict[str, str | None]:
+    """Why each case's citation cannot be verified now (None: verified), by article URL."""
+    rows = session.exec(
+        select(Article.url, Citation.unverified_reason).where(Citation.article_id == Article.id)
+    )
+    return dict(rows.all())
+
+
+def score(
+    cases: list[Case],
+    opened: dict[str, set[tuple[str, str]]],
+    reasons: dict[str, str | None] | None = None,
+) -> list[CaseResult]:
+    found = reasons or {}
+    return [
+        CaseResult(
+            c.behaviour, c, frozenset(opened.get(article_url(c), ())), found.get(article_url(c))
+        )
+        for c in cases
+    ]
 
 
 @dataclass

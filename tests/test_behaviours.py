@@ -27,6 +27,7 @@ from behaviour_corpus import (
     opened_flags,
     score,
     serve,
+    unverified,
 )
 from behaviours import BEHAVIOURS, Behaviour
 from fakeweb import FakeWeb
@@ -75,7 +76,7 @@ async def run_corpus(db: Database) -> list[CaseResult]:
             async with open_checker(settings, resolver=web.resolver(), worker="corpus") as checker:
                 run = CheckRun(db, settings, checker, clock=lambda at=now: at)
                 await run.run_once(due_only=False)
-    return score(cases, db.run(opened_flags))
+    return score(cases, db.run(opened_flags), db.run(unverified))
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +98,29 @@ def test_behaviour_raises_exactly_its_flags(
     assert mine, f"no real page fits {behaviour.name}"
     wrong = {r.case.page.id[:12]: sorted(r.opened) for r in mine if not r.correct}
     assert not wrong, f"{behaviour.name}: expected {sorted(behaviour.expect)}, got {wrong}"
+
+
+WALLS = {
+    "rate_limited": "rate_limited",
+    "consent_wall": "consent_wall",
+    "login_redirect": "login_wall",
+    "challenge_403": "bot_wall",
+    "paywall_teaser_hides_evidence": "paywall",
+    "server_errors": "http_503",
+    "timeouts": "timeout",
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), WALLS.items())
+def test_a_citation_behind_a_wall_says_it_cannot_be_verified_and_why(
+    name: str, reason: str, results: list[CaseResult]
+) -> None:
+    mine = [r for r in results if r.behaviour.name == name]
+    assert mine and all(r.unverified == reason for r in mine), [r.unverified for r in mine]
+
+
+def test_citations_of_readable_sources_are_verified(results: list[CaseResult]) -> None:
+    readable = ("unchanged", "figure_changed", "evidence_removed", "paywall_teaser_shows_evidence")
+    mine = [r for r in results if r.behaviour.name in readable]
+    assert len(mine) == 2 * len(readable)
+    assert [r.unverified for r in mine] == [None] * len(mine)

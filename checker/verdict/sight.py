@@ -66,6 +66,11 @@ def reconsider(
         was = {"reason": liveness.reason, "cue": liveness.detail.get("cue")}
         cue = f"the page still carries the cited evidence (despite: {was['cue']})"
         return Liveness(LivenessState.ALIVE, "", liveness.detail | {"cue": cue, "overturned": was})
+    if liveness.state is LivenessState.ALIVE and any(c.hidden_by == "paywall" for c in changes):
+        # A long teaser: too much text for the page cue, but it stops at a subscription
+        # prompt before a cited passage. Citations it still shows are verified (PARTIAL).
+        cue = "the page stops at a subscription prompt before the cited passage"
+        return Liveness(LivenessState.BLOCKED, "paywall", liveness.detail | {"cue": cue})
     if not statuses or carried or EvidenceStatus.MODIFIED in statuses or related:
         return liveness  # the article, here or moved (what became of its evidence is per citation)
     if liveness.state is LivenessState.ALIVE and short:

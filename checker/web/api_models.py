@@ -80,6 +80,15 @@ class Citation(Reply):
     support_label: SupportLabel | None
     support_passage: str | None
     support_backend: str | None
+    verified_at: Time | None = Field(
+        description="last check that read the source's own content for this citation"
+    )
+    unverified_since: Time | None = Field(
+        description="set while checks cannot verify the citation (a wall, an error, a cut page)"
+    )
+    unverified_reason: str | None = Field(
+        description="why: rate_limited, consent_wall, login_wall, paywall, http_503, timeout, ..."
+    )
 
 
 class Redirect(Reply):
