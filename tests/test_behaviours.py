@@ -12,7 +12,6 @@ another article that "moved").
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,9 +31,9 @@ from behaviour_corpus import (
 from behaviours import BEHAVIOURS, Behaviour
 from fakeweb import FakeWeb
 from real_pages import news_pages
+from test_pipeline_e2e import settings_for
 
 from checker.engine import CheckRun, open_checker
-from checker.settings import Settings
 from store.articles import import_articles
 from store.db import Database
 
@@ -43,28 +42,11 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PER_BEHAVIOUR = 2
 
 
-def corpus_settings() -> Settings:
-    base = Settings()
-    return dataclasses.replace(
-        base,
-        fetch=dataclasses.replace(
-            base.fetch,
-            allow_private_networks=True,
-            per_host_delay_s=0.0,
-            timeout_s=1.0,
-            connect_timeout_s=1.0,
-            retry_after_wait_s=0.0,
-        ),
-        monitor=dataclasses.replace(base.monitor, confirm_failures=2, confirm_interval_s=3600),
-        extract=dataclasses.replace(base.extract, processes=1),
-        support=dataclasses.replace(base.support, backend="lexical"),
-    )
-
-
 async def run_corpus(db: Database) -> list[CaseResult]:
     clock = Clock()
-    settings = corpus_settings()
     async with FakeWeb() as web:
+        # Short timeouts: the slow sites answer after 3 s; no waiting out a Retry-After.
+        settings = settings_for(web, timeout_s=1.0, connect_timeout_s=1.0, retry_after_wait_s=0)
         cases = build_cases(
             web.port, news_pages(), PER_BEHAVIOUR, lambda b, i: f"{b.name}-{i}.test"
         )

@@ -28,16 +28,15 @@ T0 = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 
 
-def settings_for(web: FakeWeb) -> Settings:
+def settings_for(web: FakeWeb, **fetch: float) -> Settings:
+    """Settings for checks against the fake web: loopback allowed, no spacing, one
+    extraction process, failures confirmed after 2 checks an hour apart."""
     base = Settings()
     return dataclasses.replace(
         base,
         fetch=dataclasses.replace(
             base.fetch,
-            allow_private_networks=True,
-            per_host_delay_s=0.0,
-            timeout_s=5.0,
-            respect_robots=True,
+            **({"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 5.0} | fetch),
         ),
         monitor=dataclasses.replace(base.monitor, confirm_failures=2, confirm_interval_s=3600),
         extract=dataclasses.replace(base.extract, processes=1),
