@@ -14,7 +14,7 @@ COPY checker ./checker
 COPY store ./store
 COPY config ./config
 COPY examples ./examples
-RUN pip install . \
+RUN pip install ".[browser]" \
     && useradd --system --uid 10001 --home-dir /app citecheck \
     && chown citecheck /app
 

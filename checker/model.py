@@ -202,6 +202,7 @@ class FlagKind(StrEnum):
     EVIDENCE_CHANGED = "evidence_changed"
     UNSUPPORTED = "unsupported"
     CONTENT_DRIFT = "content_drift"
+    UNREADABLE = "unreadable"  # the source answers, but with no text we can read
 
 
 class Severity(StrEnum):

@@ -76,6 +76,19 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class BrowserSettings:
+    enabled: bool = False  # render pages whose static HTML has no main text
+    executable: str = "/usr/bin/chromium"  # a local Chromium (Debian's `chromium`)
+    cdp_url: str = ""  # or a remote browser over CDP, e.g. "ws://browser:3000"
+    hosts: tuple[str, ...] = ()  # hosts always rendered, text or not
+    contexts: int = 2  # pages rendered at once
+    pages_per_context: int = 50  # a context is recycled after this many pages
+    page_timeout_s: float = 15.0  # one page's whole rendering
+    settle_s: float = 1.0  # the rendered text must stay the same this long
+    heap_mb: int = 256  # JavaScript heap cap per page
+
+
+@dataclass(frozen=True)
 class EvidenceSettings:
     match_threshold: float = 0.85  # similarity at which a found passage is the evidence
     modified_threshold: float = 0.5  # from this, an edit in the same place: modified
@@ -131,6 +144,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     monitor: MonitorSettings = field(default_factory=MonitorSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    browser: BrowserSettings = field(default_factory=BrowserSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)

@@ -195,6 +195,8 @@ def flag_summary(kind: str, detail: dict[str, Any]) -> str:
         )
     if kind == "unsupported":
         return f"support score {detail.get('score', '?')}"
+    if kind == "unreadable":
+        return f"cannot read: {str(detail.get('cue') or 'no text')[:80]}"
     return f"page drift {detail.get('drift', '?')}"
 
 

@@ -189,4 +189,7 @@ def check_dict(c: Check) -> dict[str, Any]:
         "elapsed_ms": round(c.elapsed_ms, 1),
         "redirects": [{"status": h[0], "url": h[1], "location": h[2]} for h in redirects],
         "error_message": c.detail.get("error_message"),
+        "cue": (c.detail.get("liveness") or {}).get("cue"),
+        "rendered_ms": (c.detail.get("rendered") or {}).get("ms"),
+        "unreadable": c.detail.get("unreadable"),
     }

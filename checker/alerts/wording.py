@@ -16,6 +16,7 @@ KIND_LABELS = {
     "evidence_changed": "Evidence edited",
     "unsupported": "Claim not supported by source",
     "content_drift": "Source page changed",
+    "unreadable": "Source cannot be read",
 }
 SEVERITY_MARKS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
 RESOLVED_MARK = "✅"

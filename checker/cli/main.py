@@ -46,13 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from checker.fetch.browser import RenderError
     from store.db import StoreError
 
     try:
         settings = load_settings(args.config, os.environ, db_url=args.db)
         handler: Handler = args.handler
         return handler(args, settings)
-    except (UserError, SettingsError, StoreError) as exc:
+    except (UserError, SettingsError, StoreError, RenderError) as exc:
         print(f"citecheck: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from checker.engine.schedule import next_check
 from checker.extract import Extractor
 from checker.fetch import Fetcher
 from checker.fetch.archive import find_archived_copy
+from checker.fetch.browser import Renderer, RenderError
 from checker.liveness import classify
 from checker.model import (
     Document,
@@ -33,6 +34,7 @@ from checker.model import (
 from checker.outcome import CitationOutcome, SourceOutcome, SourceTask
 from checker.settings import Settings
 from checker.support import Scorer
+from checker.urls import host_of
 from checker.verdict import sight
 from checker.verdict.citation import Reading, judge_citation
 from checker.verdict.sight import Sight
@@ -43,6 +45,15 @@ log = logging.getLogger(__name__)
 SHORT_PAGE_WORDS = 150
 
 
+@dataclass(frozen=True)
+class Read:
+    """What reading a body gave: its text, or why there is none, and how it was rendered."""
+
+    document: Document | None = None
+    error: str | None = None
+    rendered: dict[str, Any] | None = None  # the browser's summary, when it rendered the page
+
+
 @dataclass
 class SourceChecker:
     settings: Settings
@@ -50,6 +61,7 @@ class SourceChecker:
     extractor: Extractor
     scorer: Scorer
     worker: str = ""
+    renderer: Renderer | None = None  # [browser] enabled: pages written by scripts
 
     async def check(self, task: SourceTask, now: datetime) -> SourceOutcome:
         result = await self.fetcher.fetch(
@@ -60,7 +72,8 @@ class SourceChecker:
             probe = await self.fetcher.probe_not_found(result.final_url)
         # classify parses HTML for its cues (a few ms per page): keep it off the event loop
         liveness = await asyncio.to_thread(classify, result, probe=probe)
-        document, extract_error = await self._read(task, result, liveness)
+        read = await self._read(task, result, liveness)
+        document, extract_error = read.document, read.error
         content_hash = ev.fingerprint(document) if document else None
         same_text = result.not_modified or (
             content_hash is not None and content_hash == task.content_hash
@@ -90,9 +103,10 @@ class SourceChecker:
             document=document,
             same_text=same_text,
             unseen_reason=sight.unseen_reason(liveness, truncated=result.truncated)
-            or ("no_text" if document is None else ""),
+            or ("unreadable" if document is None else ""),
             source=verdict.source_conditions(liveness, health, archived_url=archived_url),
             moved=liveness.state is LivenessState.MOVED,
+            unreadable=_unreadable(liveness, document, extract_error),
         )
         citations = await self._judge_citations(task, reading, changes, content_hash)
         changed = content_hash != task.content_hash if full and content_hash else None
@@ -116,11 +130,16 @@ class SourceChecker:
         }
         if extract_error:
             detail["extract_error"] = extract_error
+        if read.rendered is not None:
+            detail["rendered"] = read.rendered
+        if reading.unreadable:
+            detail["unreadable"] = reading.unreadable
         if result.error_message:
             detail["error_message"] = result.error_message
         # Only the source's own content becomes its text, hash and validators: a wall's
-        # ETag must never make a later 304 look like the article unchanged.
-        validators = full or result.not_modified
+        # ETag must never make a later 304 look like the article unchanged, nor a
+        # script shell's, whose text comes from elsewhere.
+        validators = (full or result.not_modified) and read.rendered is None
         return SourceOutcome(
             source_id=task.id,
             checked_at=now,
@@ -145,21 +164,44 @@ class SourceChecker:
             detail=detail,
         )
 
-    async def _read(
-        self, task: SourceTask, result: FetchResult, liveness: Liveness
-    ) -> tuple[Document | None, str | None]:
+    async def _read(self, task: SourceTask, result: FetchResult, liveness: Liveness) -> Read:
         if result.not_modified:
-            last = task.snapshots.get(task.last_snapshot_id or -1)
-            return last, None
+            return Read(task.snapshots.get(task.last_snapshot_id or -1))
         if not sight.worth_reading(liveness, result.status, bool(result.body)):
-            return None, None
+            return Read()
+        if self._renders(result, liveness, always=True):
+            return await self._render(result, None)
         try:
             doc = await self.extractor.extract(
                 result.body, result.content_type, result.final_url, result.charset
             )
         except ExtractError as exc:
-            return None, str(exc)
-        return doc, None
+            if self._renders(result, liveness):
+                return await self._render(result, str(exc))
+            return Read(error=str(exc))
+        return Read(doc)
+
+    def _renders(self, result: FetchResult, liveness: Liveness, *, always: bool = False) -> bool:
+        """Is this an HTML page for the browser (one whose host is always rendered)?"""
+        answered = liveness.state in (LivenessState.ALIVE, LivenessState.MOVED)
+        html = result.content_type in ("text/html", "application/xhtml+xml")
+        if self.renderer is None or not answered or not html:
+            return False
+        return not always or host_of(result.final_url) in self.settings.browser.hosts
+
+    async def _render(self, result: FetchResult, static_error: str | None) -> Read:
+        """The page as a browser shows it, once its scripts have written it."""
+        assert self.renderer is not None
+        why = f"{static_error}; " if static_error else ""
+        try:
+            rendered = await self.renderer.render(result)
+        except RenderError as exc:
+            return Read(error=f"{why}{exc}")
+        try:
+            doc = await self.extractor.extract(rendered.html, "text/html", rendered.url, "utf-8")
+        except ExtractError as exc:
+            return Read(error=f"{why}rendered, but still {exc}", rendered=rendered.summary())
+        return Read(doc, rendered=rendered.summary())
 
     async def _compare(
         self, task: SourceTask, document: Document | None
@@ -215,6 +257,15 @@ class SourceChecker:
             judge_citation(c, reading, changes.get(c.id), support.get(c.id), self.settings.evidence)
             for c in task.citations
         )
+
+
+def _unreadable(liveness: Liveness, document: Document | None, error: str | None) -> str | None:
+    """What keeps an answering source from being read, if anything does."""
+    if liveness.state is LivenessState.UNCHECKABLE:
+        return str(liveness.detail.get("cue") or "a content type we cannot read")
+    if document is None and liveness.state in (LivenessState.ALIVE, LivenessState.MOVED):
+        return error or "no readable text"
+    return None
 
 
 def _float(value: object) -> float | None:

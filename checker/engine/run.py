@@ -85,13 +85,20 @@ async def open_checker(
     from checker.engine.pipeline import SourceChecker
     from checker.extract import Extractor
     from checker.fetch import Fetcher
+    from checker.fetch.browser import Renderer
     from checker.support import make_scorer
 
     extractor = Extractor(settings.extract)
     try:
         async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
             scorer = make_scorer(settings.support)
-            yield SourceChecker(settings, fetcher, extractor, scorer, worker or worker_name())
+            async with contextlib.AsyncExitStack() as stack:
+                renderer = None
+                if settings.browser.enabled:
+                    renderer = Renderer(settings.browser, fetcher)
+                    await stack.enter_async_context(renderer)
+                name = worker or worker_name()
+                yield SourceChecker(settings, fetcher, extractor, scorer, name, renderer)
     finally:
         extractor.close()
 
@@ -268,7 +275,8 @@ class CheckRun:
     def _count(self, task: SourceTask, outcome: SourceOutcome, opened: int, resolved: int) -> None:
         state = outcome.liveness.state.value
         self.report.checked += 1
-        self.report.states[state] += 1
+        # An answering source we cannot read is no "alive" all-clear in the summary.
+        self.report.states["unreadable" if outcome.detail.get("unreadable") else state] += 1
         self.metrics.checks.labels(state=state).inc()
         if outcome.liveness.is_failure:
             self.metrics.check_failures.labels(reason=outcome.liveness.reason).inc()

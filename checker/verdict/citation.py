@@ -18,6 +18,7 @@ from checker.model import (
     EvidenceStatus,
     FlagKind,
     FlagSpec,
+    Severity,
     Support,
     SupportLabel,
 )
@@ -44,6 +45,9 @@ class Reading:
     unseen_reason: str  # why the source was not (fully) seen
     source: Conditions  # the source's own flag conditions
     moved: bool = False
+    # set when the source answered but gave no text we can read (a script-only page, an
+    # image-only PDF, an image): what the reader or the content type said
+    unreadable: str | None = None
 
 
 def judge_citation(
@@ -55,14 +59,20 @@ def judge_citation(
 ) -> CitationOutcome:
     """`change` is the evidence compared with its baseline (None when not compared)."""
     if reading.sight is Sight.NONE or reading.document is None:
-        return _unseen(citation, reading, reading.unseen_reason or "no_text")
+        return _unseen(citation, reading, reading.unseen_reason or "unreadable")
     if reading.sight is Sight.PARTIAL:
         return _partly_seen(citation, reading, change)
     return _seen(citation, reading, change, support, settings)
 
 
 def _unseen(citation: CitationTask, reading: Reading, reason: str) -> CitationOutcome:
-    conditions, judged = combine(reading.source)
+    specs, judged = reading.source
+    if reading.unreadable is not None:
+        # Never a silent all-clear: the citation is not monitored until the text is readable.
+        specs = [*specs, FlagSpec(FlagKind.UNREADABLE, Severity.LOW, {"cue": reading.unreadable})]
+    if reading.unreadable is not None or reading.sight is not Sight.NONE:
+        judged |= {FlagKind.UNREADABLE}  # answered: readable or not, we know which
+    conditions, judged = combine((specs, judged))
     return CitationOutcome(citation.id, conditions, judged, unseen=reason)
 
 
@@ -76,7 +86,9 @@ def _partly_seen(
         return _unseen(citation, reading, reading.unseen_reason)
     # The reader sees the cited passage: the wall in front of the rest is not its problem.
     specs = [s for s in reading.source[0] if s.kind is not FlagKind.BLOCKED]
-    conditions, judged = combine((specs, reading.source[1] | {FlagKind.BLOCKED}))
+    conditions, judged = combine(
+        (specs, reading.source[1] | {FlagKind.BLOCKED, FlagKind.UNREADABLE})
+    )
     if not reading.same_text:
         judged |= _VISIBLE_KINDS
     return CitationOutcome(citation.id, conditions, judged)
@@ -110,4 +122,6 @@ def _seen(
             # Nothing says the cited page moved here: the claim is not on it.
             source = ([s for s in source[0] if s.kind is not FlagKind.MOVED], source[1])
     conditions, judged = combine(source, *parts)
-    return CitationOutcome(citation.id, conditions, judged, anchored, support)
+    return CitationOutcome(
+        citation.id, conditions, judged | {FlagKind.UNREADABLE}, anchored, support
+    )

@@ -101,4 +101,6 @@ def unseen_reason(liveness: Liveness, *, truncated: bool) -> str:
     """Why the citations could not be verified, in liveness's words."""
     if liveness.state in (LivenessState.ALIVE, LivenessState.MOVED):
         return "truncated" if truncated else ("paywall" if liveness.detail.get("paywall") else "")
+    if liveness.state is LivenessState.UNCHECKABLE:
+        return "unreadable"
     return liveness.reason or liveness.state.value

@@ -109,6 +109,13 @@ class Check(Reply):
     elapsed_ms: float
     redirects: list[Redirect]
     error_message: str | None
+    cue: str | None = Field(description="what decided the result, in words")
+    rendered_ms: float | None = Field(
+        description="set when the page was rendered by the browser: how long it took"
+    )
+    unreadable: str | None = Field(
+        description="set when the source answered with no text we can read: why"
+    )
 
 
 class FlagRef(Reply):

@@ -60,7 +60,7 @@ that kind; `web.add_site(name, answer)` serves a host with a function of the pat
 delays every answer, like a network would.
 """
 
-from .pages import NewsArticle, news_articles, news_available, tiny_pdf
+from .pages import NewsArticle, image_only_pdf, news_articles, news_available, tiny_pdf
 from .resolver import FakeResolver
 from .server import FakeWeb, Page, Visit
 
@@ -70,6 +70,7 @@ __all__ = [
     "NewsArticle",
     "Page",
     "Visit",
+    "image_only_pdf",
     "news_articles",
     "news_available",
     "tiny_pdf",

@@ -212,7 +212,15 @@ def paywall_page(site: str, article: NewsArticle, teaser_paragraphs: int = 2) ->
 def tiny_pdf(text: str) -> bytes:
     """A real one-page PDF showing `text` (pypdf can extract it back)."""
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1")
+    return _pdf(f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1"))
+
+
+def image_only_pdf() -> bytes:
+    """A real one-page PDF with a drawing and no text at all (a scan, to a text reader)."""
+    return _pdf(b"0.5 g 72 72 468 648 re f")
+
+
+def _pdf(stream: bytes) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
