@@ -166,6 +166,17 @@ HOME = html(
 )
 
 
+def script_shell(case: Case) -> Page:
+    """The article as a single-page app serves it: an empty root and a script."""
+    return Page(
+        html(
+            case.page.id[:12],
+            "<div id='root'></div><script>fetch('/api/article.json').then(r => r.json())"
+            ".then(a => { document.getElementById('root').textContent = a.body; });</script>",
+        )
+    )
+
+
 def status(code: int, body: bytes = b"", **headers: str) -> Page:
     return Page(body or html(str(code), f"<h1>Error {code}</h1>"), status=code, headers=headers)
 
@@ -381,6 +392,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     B("consent_wall", from_check_1(everywhere(consent)), BLOCKED),
     B("consent_redirect", from_check_1(consent_redirect), BLOCKED),
     B("paywall_teaser_hides_evidence", edit(mutations.cut_by_paywall), BLOCKED),
+    B("script_rendered", from_check_1(at_path(script_shell)), {("unreadable", "low")}),
     B("server_errors", from_check_1(everywhere(status(503))), UNREACHABLE),
     B("maintenance", from_check_1(everywhere(Page(MAINTENANCE, status=503))), UNREACHABLE),
     B("error_page_200", from_check_1(at_path(lambda c: Page(ERROR_200))), UNREACHABLE),

@@ -109,6 +109,10 @@ async def test_without_a_browser_a_page_we_cannot_read_is_flagged_not_all_clear(
     settings = settings_for(fake_web, timeout_s=2.0)
     report = await check(db, settings, fake_web, T0)
     assert report.states == {"unreadable": 1}  # not "1 alive"
+    first = db.run(lambda s: s.exec(select(Citation)).one())
+    assert first.unverified_reason == "unreadable"  # shown at once: "cannot verify"
+    assert open_flags(db) == {}  # flagged when the next check cannot read it either
+    await check(db, settings, fake_web, T0 + timedelta(hours=2))
     flags = open_flags(db)
     assert [kind for kind, _ in flags] == ["unreadable"]
     (flag,) = flags.values()

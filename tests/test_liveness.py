@@ -287,3 +287,20 @@ def test_redirects(
 def test_home_page_redirecting_to_a_language_root_is_alive() -> None:
     result = fetched(ARTICLE, url=HOME, hops=((301, "https://news.example/en/"),))
     assert classify(result).state is A
+
+
+SHELL = (
+    b"<!DOCTYPE html><html><head><title>News</title><script src='/app.js'></script></head>"
+    b'<body><div id="root"></div><script>window.__DATA__ = {}</script></body></html>'
+)
+
+
+def test_a_page_written_by_javascript_is_alive_even_when_every_path_serves_it() -> None:
+    """A single-page app answers every path, the probe's too, with the same shell: it is
+    a page we cannot read without a browser, never a soft 404."""
+    probe = fetched(SHELL, url=URL.replace("council", "x7f3a9"))
+    verdict = classify(fetched(SHELL), probe=probe)
+    assert (verdict.state, verdict.reason) == (A, "script_shell")
+    assert "JavaScript" in verdict.detail["cue"]
+    article = classify(fetched(ARTICLE), probe=probe)
+    assert article.reason != "script_shell"  # an article with scripts is an article

@@ -171,6 +171,13 @@ class SourceChecker:
             return Read()
         if self._renders(result, liveness, always=True):
             return await self._render(result, None)
+        if liveness.reason == "script_shell":  # its text is not in the HTML
+            shell = str(liveness.detail.get("cue"))
+            return (
+                await self._render(result, shell)
+                if self._renders(result, liveness)
+                else Read(error=shell)
+            )
         try:
             doc = await self.extractor.extract(
                 result.body, result.content_type, result.final_url, result.charset

@@ -114,6 +114,7 @@ def _judge_page(result: FetchResult, probe: FetchResult | None, detail: dict[str
         (BLOCKED, "geo_block", lambda: interstitials.geo_block_cue(facts)),
         (BLOCKED, "login_wall", lambda: cues.login_wall_cue(facts, final.path, original.path)),
         (TRANSIENT, "maintenance", lambda: interstitials.maintenance_cue(facts)),
+        (ALIVE, "script_shell", lambda: cues.script_shell_cue(facts)),
         (DEAD, "redirect_home", lambda: _redirected_home(result)),
         (DEAD, "soft_404", lambda: cues.soft_404_cue(facts)),
     )

@@ -141,6 +141,27 @@ def bot_wall_cue(facts: PageFacts, headers: dict[str, str]) -> str | None:
     return None
 
 
+# The empty element a single-page app mounts into: React, Vue, Next, Nuxt, Angular, ...
+_MOUNT = re.compile(
+    r"<(?:div|main|section)\b[^>]*\bid=[\"']?(?:root|app|__next|__nuxt|svelte|main-app|"
+    r"application|react-root|js-app)[\"']?[^>]*>\s*</(?:div|main|section)>"
+    r"|<app-root\b[^>]*>\s*</app-root>|<body\b[^>]*>\s*(?:<noscript\b.*?</noscript>\s*)?<script\b",
+    re.DOTALL,
+)
+_SHELL_MAX_WORDS = 60
+
+
+def script_shell_cue(facts: PageFacts) -> str | None:
+    """A page written by JavaScript: an empty mount point, scripts, next to no text. The
+    same shell answers every path of such a site, so it is alive, never a soft 404."""
+    if not facts.short or "<script" not in facts.markup:
+        return None
+    if len(words(facts.text)) > _SHELL_MAX_WORDS:
+        return None
+    mount = _MOUNT.search(facts.markup)
+    return f"page written by JavaScript ({' '.join(mount.group().split())[:60]})" if mount else None
+
+
 RATE_LIMIT = any_of(
     r"\btoo many requests\b",
     r"\byou(?:['’]ve| have) (?:sent|made) too many\b",

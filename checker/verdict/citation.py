@@ -67,11 +67,13 @@ def judge_citation(
 
 def _unseen(citation: CitationTask, reading: Reading, reason: str) -> CitationOutcome:
     specs, judged = reading.source
-    if reading.unreadable is not None:
-        # Never a silent all-clear: the citation is not monitored until the text is readable.
+    if reading.unreadable is not None and citation.unverified_reason == "unreadable":
+        # Never a silent all-clear: a source that gave no readable text twice in a row is
+        # flagged (once, it is only "cannot verify": a shell served by mistake passes).
         specs = [*specs, FlagSpec(FlagKind.UNREADABLE, Severity.LOW, {"cue": reading.unreadable})]
-    if reading.unreadable is not None or reading.sight is not Sight.NONE:
-        judged |= {FlagKind.UNREADABLE}  # answered: readable or not, we know which
+        judged |= {FlagKind.UNREADABLE}
+    elif reading.unreadable is None and reading.sight is not Sight.NONE:
+        judged |= {FlagKind.UNREADABLE}  # the text was readable
     conditions, judged = combine((specs, judged))
     return CitationOutcome(citation.id, conditions, judged, unseen=reason)
 
