@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb, NewsArticle, Page, image_only_pdf
+from fakeweb.scripted import spa_pages
 from sqlmodel import select
 from test_pipeline_e2e import open_flags, settings_for
 
@@ -34,41 +34,16 @@ from store.tables import Citation, SourceCheck
 CHROMIUM = Path("/usr/bin/chromium")
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 HOST = "spa.test"
-SHELL = (
-    "<!DOCTYPE html><html><head><title>{title}</title></head><body>"
-    "<div id='root'></div><script>{script}</script></body></html>"
-)
-# Writes the article from /data.json into the page: what a single-page app does.
-WRITE = (
-    "function write(a) {{ document.getElementById('root').innerHTML = '<article><h1>' + "
-    "a.title + '</h1>' + a.paragraphs.map(p => '<p>' + p + '</p>').join('') + "
-    "'</article>'; }}"
-)
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
 )
 
 
 def spa(article: NewsArticle, how: str, edit: tuple[str, str] = ("", "")) -> dict[str, Page]:
-    """The pages of one script-rendered article; `how` it gets its text; `edit`: a
-    paragraph replaced by another."""
+    """The pages of one script-rendered article; `edit`: a paragraph replaced by another."""
     old, new = edit
     paragraphs = [new if old and p == old else p for p in article.paragraphs]
-    data = {"title": article.title, "paragraphs": paragraphs}
-    scripts = {
-        "load": WRITE + f"write({json.dumps(data)});",
-        "delay": WRITE + f"setTimeout(() => write({json.dumps(data)}), 1500);",
-        "api": WRITE + "fetch('/data.json').then(r => r.json()).then(write);",
-        "private": WRITE + "fetch('http://10.0.0.1/secret').catch(() => null);"
-        f"write({json.dumps(data)});",
-        "never": "fetch('/hang');",
-    }
-    html = SHELL.format(title=article.title, script=scripts[how])
-    return {f"/{how}": Page(html.encode()), "/data.json": json_page(data)}
-
-
-def json_page(data: object) -> Page:
-    return Page(json.dumps(data).encode(), content_type="application/json")
+    return spa_pages(article.title, paragraphs, how)
 
 
 def serve(web: FakeWeb, pages: dict[str, Page]) -> Callable[[str], Page | None]:
