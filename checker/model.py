@@ -171,6 +171,7 @@ class EvidenceChange:
     drift: float = 0.0  # 0..1, how much of the rest of the page changed
     notices: tuple[str, ...] = ()  # correction / update notices near the evidence
     hidden_by: str | None = None  # "paywall" / "truncated" when removal is due to a cut
+    page_cut: str | None = None  # "paywall" when the page now stops at a subscription prompt
 
 
 # --------------------------------------------------------------------------- support

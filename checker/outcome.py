@@ -6,6 +6,7 @@ everything it learned, written back by the store in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -51,8 +52,12 @@ class SourceTask:
     last_checked_at: datetime | None = None
     archived_url: str | None = None
     newest_article_at: datetime | None = None  # freshest citing article: checked more often
-    # text of the snapshots the citations' evidence was anchored on (and the last one)
+    body_hash: str | None = None  # hash of the raw body of the last full read
+    final_url: str | None = None  # where the last check landed
+    # text of the snapshots the citations' evidence was anchored on (and the last one),
+    # as far as loaded; `load_texts` loads the others when the check needs them
     snapshots: dict[int, Document] = field(default_factory=dict)
+    load_texts: Callable[[tuple[int, ...]], Awaitable[dict[int, Document]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class SourceOutcome:
     elapsed_ms: float = 0.0
     document: Document | None = None  # text to snapshot (None: nothing new was read)
     content_hash: str | None = None
+    body_hash: str | None = None  # raw body of the last full read
     etag: str | None = None
     last_modified: str | None = None
     archived_url: str | None = None

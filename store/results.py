@@ -65,6 +65,7 @@ def record_outcome(
     source.etag, source.last_modified = outcome.etag, outcome.last_modified
     if outcome.content_hash:
         source.content_hash = outcome.content_hash
+    source.body_hash = outcome.body_hash
     if snapshot_id is not None:
         source.last_snapshot_id = snapshot_id
     if outcome.archived_url:

@@ -195,8 +195,17 @@ def _has_live_citation() -> Any:
     return live.exists()
 
 
-def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
-    """Everything the pipeline needs for these sources, in three queries."""
+def load_snapshots(session: Session, ids: Sequence[int]) -> dict[int, Document]:
+    """Stored texts by snapshot id."""
+    rows = session.exec(select(Snapshot).where(col(Snapshot.id).in_(sorted(ids))))
+    return {s.id: Document.from_text(s.title, s.text, s.kind) for s in rows if s.id is not None}
+
+
+def load_tasks(
+    session: Session, ids: Sequence[int], *, with_texts: bool = True
+) -> list[SourceTask]:
+    """Everything the pipeline needs for these sources, in three queries; without
+    `with_texts`, the stored texts are left for the check to load if it needs them."""
     if not ids:
         return []
     sources = session.exec(select(Source).where(col(Source.id).in_(list(ids)))).all()
@@ -213,11 +222,7 @@ def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
         if citation.baseline_snapshot_id:
             snapshot_ids.add(citation.baseline_snapshot_id)
     snapshot_ids |= {s.last_snapshot_id for s in sources if s.last_snapshot_id}
-    snapshots = {
-        snap.id: Document.from_text(snap.title, snap.text, snap.kind)
-        for snap in session.exec(select(Snapshot).where(col(Snapshot.id).in_(sorted(snapshot_ids))))
-        if snap.id is not None
-    }
+    snapshots = load_snapshots(session, sorted(snapshot_ids)) if with_texts else {}
     tasks = []
     for src in sources:
         assert src.id is not None
@@ -238,6 +243,8 @@ def load_tasks(session: Session, ids: Sequence[int]) -> list[SourceTask]:
                 etag=src.etag,
                 last_modified=src.last_modified,
                 content_hash=src.content_hash,
+                body_hash=src.body_hash,
+                final_url=src.final_url,
                 last_snapshot_id=src.last_snapshot_id,
                 interval_s=src.interval_s,
                 unchanged_checks=src.unchanged_checks,

@@ -66,6 +66,7 @@ class Source(SQLModel, table=True):
     etag: str | None = Field(default=None, max_length=512)
     last_modified: str | None = Field(default=None, max_length=128)
     content_hash: str | None = Field(default=None, max_length=64)
+    body_hash: str | None = Field(default=None, max_length=32)  # raw bytes of the last full read
     last_snapshot_id: int | None = None
     archived_url: str | None = Field(default=None, max_length=2048)
 

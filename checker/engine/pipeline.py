@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import blake2b
 from typing import Any
 
 from checker import evidence as ev
@@ -31,7 +32,7 @@ from checker.model import (
     LivenessState,
     Support,
 )
-from checker.outcome import CitationOutcome, SourceOutcome, SourceTask
+from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome, SourceTask
 from checker.settings import Settings
 from checker.support import Scorer
 from checker.urls import host_of
@@ -67,12 +68,50 @@ class SourceChecker:
         result = await self.fetcher.fetch(
             task.url, etag=task.etag, last_modified=task.last_modified
         )
+        body_hash = _body_hash(result)
+        if _unchanged(task, result, body_hash):
+            return self._unchanged(task, result, body_hash, now)
+        return await self._judge(task, result, body_hash, now)
+
+    def _unchanged(
+        self, task: SourceTask, result: FetchResult, body_hash: str | None, now: datetime
+    ) -> SourceOutcome:
+        """The same bytes (or a 304) as the last full read: its verdict stands as it is.
+
+        No classification, extraction, evidence or support, and no stored text loaded:
+        the source's own flags are judged (it answered), its citations' are kept.
+        """
+        cue = "304 Not Modified" if result.not_modified else "the same bytes as the last check"
+        liveness = Liveness(LivenessState.ALIVE, "unchanged", {"status": result.status, "cue": cue})
+        health = verdict.next_health(task.health, liveness, now, self.settings.monitor)
+        source = verdict.source_conditions(liveness, health)
+        citations = tuple(
+            CitationOutcome(c.id, *verdict.combine(source), unseen=c.unverified_reason)
+            for c in task.citations
+        )
+        return self._outcome(
+            task,
+            result,
+            now,
+            liveness=liveness,
+            health=health,
+            citations=citations,
+            changed=False,
+            detail={"liveness": liveness.detail, "sight": "unchanged"},
+            validators=True,
+            body_hash=body_hash or task.body_hash,
+        )
+
+    async def _judge(
+        self, task: SourceTask, result: FetchResult, body_hash: str | None, now: datetime
+    ) -> SourceOutcome:
+        texts = await self._texts(task)
         probe = None
         if result.status == 200 and result.content_type in ("text/html", "application/xhtml+xml"):
             probe = await self.fetcher.probe_not_found(result.final_url)
         # classify parses HTML for its cues (a few ms per page): keep it off the event loop
         liveness = await asyncio.to_thread(classify, result, probe=probe)
-        read = await self._read(task, result, liveness)
+        read = await self._read(task, texts, result, liveness)
         document, extract_error = read.document, read.error
         content_hash = ev.fingerprint(document) if document else None
         same_text = result.not_modified or (
@@ -81,12 +120,13 @@ class SourceChecker:
         # A move is judged on whether the evidence travelled, even when the text is the
         # one already read (a 304 at the new address).
         moved = liveness.state is LivenessState.MOVED
-        changes = {} if same_text and not moved else await self._compare(task, document)
+        changes = {} if same_text and not moved else await self._compare(task, texts, document)
         liveness = sight.reconsider(
             liveness,
             changes.values(),
             same_text=same_text,
-            related=document is not None and self._related(task, document),
+            related=document is not None
+            and _related(texts.get(task.last_snapshot_id or -1), document),
             short=document is not None and len(document.text.split()) < SHORT_PAGE_WORDS,
         )
         seen = sight.sight_of(liveness, truncated=result.truncated)
@@ -109,19 +149,6 @@ class SourceChecker:
             unreadable=_unreadable(liveness, document, extract_error),
         )
         citations = await self._judge_citations(task, reading, changes, content_hash)
-        changed = content_hash != task.content_hash if full and content_hash else None
-        schedule = next_check(
-            now,
-            source_id=task.id,
-            interval_s=task.interval_s,
-            unchanged_checks=task.unchanged_checks,
-            content_changed=changed,
-            failing=health.state == "suspect",
-            settings=self.settings.monitor,
-            newest_article_at=task.newest_article_at,
-            retry_after_s=_float(liveness.detail.get("retry_after_s")),
-            max_retry_after_s=self.settings.fetch.max_retry_after_s,
-        )
         detail: dict[str, Any] = {
             "redirects": [[h.status, h.url, h.location] for h in result.redirects],
             "content_type": result.content_type,
@@ -134,12 +161,58 @@ class SourceChecker:
             detail["rendered"] = read.rendered
         if reading.unreadable:
             detail["unreadable"] = reading.unreadable
+        # Only the source's own content becomes its text, hashes and validators: a wall's
+        # ETag must never make a later 304 look like the article unchanged, nor a script
+        # shell's bytes, whose text comes from elsewhere.
+        own = full and read.rendered is None
+        return self._outcome(
+            task,
+            result,
+            now,
+            liveness=liveness,
+            health=health,
+            citations=citations,
+            changed=content_hash != task.content_hash if full and content_hash else None,
+            detail=detail,
+            validators=own or (result.not_modified and read.rendered is None),
+            body_hash=body_hash if own else task.body_hash,
+            document=document if full else None,
+            content_hash=content_hash if full else None,
+            archived_url=archived_url,
+        )
+
+    def _outcome(
+        self,
+        task: SourceTask,
+        result: FetchResult,
+        now: datetime,
+        *,
+        liveness: Liveness,
+        health: SourceHealth,
+        citations: tuple[CitationOutcome, ...],
+        changed: bool | None,
+        detail: dict[str, Any],
+        validators: bool,
+        body_hash: str | None,
+        document: Document | None = None,
+        content_hash: str | None = None,
+        archived_url: str | None = None,
+    ) -> SourceOutcome:
+        schedule = next_check(
+            now,
+            source_id=task.id,
+            interval_s=task.interval_s,
+            unchanged_checks=task.unchanged_checks,
+            content_changed=changed,
+            failing=health.state == "suspect",
+            settings=self.settings.monitor,
+            newest_article_at=task.newest_article_at,
+            retry_after_s=_float(liveness.detail.get("retry_after_s")),
+            max_retry_after_s=self.settings.fetch.max_retry_after_s,
+        )
         if result.error_message:
             detail["error_message"] = result.error_message
-        # Only the source's own content becomes its text, hash and validators: a wall's
-        # ETag must never make a later 304 look like the article unchanged, nor a
-        # script shell's, whose text comes from elsewhere.
-        validators = (full or result.not_modified) and read.rendered is None
+        headers = result.headers
         return SourceOutcome(
             source_id=task.id,
             checked_at=now,
@@ -153,20 +226,33 @@ class SourceChecker:
             final_url=result.final_url,
             error=result.error.value if result.error else None,
             elapsed_ms=result.elapsed_ms,
-            document=document if full and changed else None,
-            content_hash=(content_hash if full else None) or task.content_hash,
-            etag=result.headers.get("etag", task.etag) if validators else task.etag,
-            last_modified=result.headers.get("last-modified", task.last_modified)
-            if validators
-            else task.last_modified,
-            archived_url=archived_url,
+            document=document if changed else None,
+            content_hash=content_hash or task.content_hash,
+            body_hash=body_hash,
+            etag=headers.get("etag", task.etag) if validators else task.etag,
+            last_modified=(
+                headers.get("last-modified", task.last_modified)
+                if validators
+                else task.last_modified
+            ),
+            archived_url=archived_url or task.archived_url,
             worker=self.worker,
             detail=detail,
         )
 
-    async def _read(self, task: SourceTask, result: FetchResult, liveness: Liveness) -> Read:
+    async def _texts(self, task: SourceTask) -> dict[int, Document]:
+        """The stored texts this source's judgement compares with, loaded only now."""
+        wanted = {task.last_snapshot_id, *(c.baseline_snapshot_id for c in task.citations)}
+        missing = tuple(sorted(i for i in wanted if i is not None and i not in task.snapshots))
+        if not missing or task.load_texts is None:
+            return task.snapshots
+        return task.snapshots | await task.load_texts(missing)
+
+    async def _read(
+        self, task: SourceTask, texts: dict[int, Document], result: FetchResult, liveness: Liveness
+    ) -> Read:
         if result.not_modified:
-            return Read(task.snapshots.get(task.last_snapshot_id or -1))
+            return Read(texts.get(task.last_snapshot_id or -1))
         if not sight.worth_reading(liveness, result.status, bool(result.body)):
             return Read()
         if self._renders(result, liveness, always=True):
@@ -211,15 +297,15 @@ class SourceChecker:
         return Read(doc, rendered=rendered.summary())
 
     async def _compare(
-        self, task: SourceTask, document: Document | None
+        self, task: SourceTask, texts: dict[int, Document], document: Document | None
     ) -> dict[int, EvidenceChange]:
         """Each anchored citation's evidence, looked for in `document` (off the event loop)."""
         if document is None:
             return {}
         pairs = [
-            (c.id, c.evidence, task.snapshots[c.baseline_snapshot_id])
+            (c.id, c.evidence, texts[c.baseline_snapshot_id])
             for c in task.citations
-            if c.evidence is not None and c.baseline_snapshot_id in task.snapshots
+            if c.evidence is not None and c.baseline_snapshot_id in texts
         ]
         if not pairs:
             return {}
@@ -229,14 +315,6 @@ class SourceChecker:
             return {cid: ev.compare(e, base, document, settings) for cid, e, base in pairs}
 
         return await asyncio.to_thread(compare_all)
-
-    def _related(self, task: SourceTask, document: Document) -> bool:
-        """Is `document` the same page as the last text read (shared text or title)?"""
-        last = task.snapshots.get(task.last_snapshot_id or -1)
-        if last is None:
-            return True  # nothing to tell it apart from
-        same_title = bool(last.title.strip()) and last.title.strip() == document.title.strip()
-        return same_title or ev.overlap(last, document) >= sight.RELATED_SHARE
 
     async def _archived_copy(self, task: SourceTask) -> str | None:
         dates = [c.article_published_at for c in task.citations if c.article_published_at]
@@ -264,6 +342,34 @@ class SourceChecker:
             judge_citation(c, reading, changes.get(c.id), support.get(c.id), self.settings.evidence)
             for c in task.citations
         )
+
+
+def _related(last: Document | None, document: Document) -> bool:
+    """Is `document` the same page as the last text read (shared text or title)?"""
+    if last is None:
+        return True  # nothing to tell it apart from
+    same_title = bool(last.title.strip()) and last.title.strip() == document.title.strip()
+    return same_title or ev.overlap(last, document) >= sight.RELATED_SHARE
+
+
+def _body_hash(result: FetchResult) -> str | None:
+    """A hash of the raw body of a complete 200 answer: same bytes, same page."""
+    if result.status != 200 or not result.body or result.truncated:
+        return None
+    return blake2b(result.body, digest_size=16).hexdigest()
+
+
+def _unchanged(task: SourceTask, result: FetchResult, body_hash: str | None) -> bool:
+    """May the last verdict stand? Only for a healthy source read in full last time, at
+    the same address, with the same bytes (or a 304), and every citation judged on them."""
+    same = result.not_modified or (body_hash is not None and body_hash == task.body_hash)
+    if not same or task.health.state != "ok" or not task.content_hash:
+        return False
+    if result.final_url != (task.final_url or task.url):
+        return False
+    return all(
+        c.evidence is not None and c.support_hash == task.content_hash for c in task.citations
+    )
 
 
 def _unreadable(liveness: Liveness, document: Document | None, error: str | None) -> str | None:

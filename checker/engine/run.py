@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -29,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 from sqlmodel import Session
 
 from checker.engine.metrics import Metrics
+from checker.model import Document
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
 from store import results, sources
@@ -134,6 +136,11 @@ class CheckRun:
 
     # ------------------------------------------------------------------ burst mode
 
+    async def _load_texts(self, ids: tuple[int, ...]) -> dict[int, Document]:
+        """Stored texts a check asks for (none when its source did not change)."""
+        texts: dict[int, Document] = await self.db.read(sources.load_snapshots, ids)
+        return texts
+
     async def run_once(self, *, due_only: bool = True, limit: int | None = None) -> RunReport:
         """Check what is due (or, with due_only=False, everything once), then return."""
         self.report = RunReport()
@@ -186,12 +193,15 @@ class CheckRun:
             self.metrics.lease_seconds.inc(spent)
             return []
         try:
-            tasks, loading = await self.db.read(_timed(sources.load_tasks), ids)
+            tasks, loading = await self.db.read(
+                _timed(functools.partial(sources.load_tasks, with_texts=False)), ids
+            )
         except BaseException:  # hand the sources back rather than let their leases expire
             await self.db.write(lambda s: sources.release_leases(s, owner=self.owner, ids=ids))
             raise
         self.metrics.lease_seconds.inc(spent + loading)
         for task in tasks:
+            task = dataclasses.replace(task, load_texts=self._load_texts)
             running = asyncio.create_task(self._check_one(task))
             running.add_done_callback(functools.partial(self._finished, task.id))
             self._running[task.id] = running

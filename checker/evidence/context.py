@@ -29,6 +29,7 @@ _NOTICE = re.compile(
 _NOTICE_HINT = re.compile(r"correct|clarif|editor|updat|version", re.IGNORECASE)
 # An edited sentence that kept less than this share of its words was cut, not reworded.
 CUT_KEPT_SHARE = 0.6
+CUT_RUN_SHARE = 0.35  # ... or lost a run of words longer than this share of it
 _NOTICE_RADIUS = 2  # paragraphs either side of the evidence searched for notices
 # A cut hides the evidence and what follows: at least this many sentences, of which
 # at most this share is still somewhere on the page.
@@ -57,23 +58,26 @@ def changed_facts(before: str, after: str) -> set[str]:
         found.add("date")
     if _names(before) != _names(after):
         found.add("entity")
-    if _kept_share(old_words, new_words) < CUT_KEPT_SHARE:
+    if _was_cut(old_words, new_words):
         found.add("cut")
     return found
 
 
-def _kept_share(old: list[str], new: list[str]) -> float:
-    """Share of the old sentence's words still there, in order, in the new one.
+def _was_cut(old: list[str], new: list[str]) -> bool:
+    """Did the sentence lose much of its wording: less than CUT_KEPT_SHARE of its words
+    kept in order, or one run of more than CUT_RUN_SHARE of them gone at once?
 
-    Only runs of two words or more count: when half a sentence is cut and the next
-    sentence's start takes its place, a lone "on" or "the" matching there is chance.
+    Only kept runs of two words or more count: when half a sentence is cut and the next
+    sentence's start takes its place, a lone "on" or "kamu benci" matching there is chance.
     """
     if not old:
-        return 1.0
+        return False
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     least = 2 if len(old) >= 6 else 1
     kept = sum(b.size for b in matcher.get_matching_blocks() if b.size >= least)
-    return kept / len(old)
+    lost = [i2 - i1 for op, i1, i2, _, _ in matcher.get_opcodes() if op in ("delete", "replace")]
+    longest = max(lost, default=0)
+    return kept < CUT_KEPT_SHARE * len(old) or (longest >= 4 and longest > CUT_RUN_SHARE * len(old))
 
 
 def _dates(text: str, tokens: list[str]) -> set[str]:
@@ -153,6 +157,20 @@ def hidden_by_cut(was: Match, old: Layout, new: Layout) -> str | None:
     if PAYWALL.search(ending):  # the same prompts liveness reads as a paywall
         return "paywall"
     return "truncated" if len(tail) >= _CUT_MIN_SENTENCES else None
+
+
+def page_cut(old: Layout, new: Layout) -> str | None:
+    """ "paywall" when the page now stops at a subscription prompt and the end of the old
+    text is gone (a teaser, whatever it still shows of the article), else None."""
+    keys = [s.key for s in old.sentences if not s.stamp]
+    if len(keys) < 2 * _CUT_MIN_SENTENCES:
+        return None
+    tail = keys[int(len(keys) * 0.7) :]
+    present = {s.key for s in new.sentences}
+    if sum(key in present for key in tail) > _CUT_MAX_SURVIVING * len(tail):
+        return None
+    ending = " ".join(s.text for s in new.sentences[-6:])
+    return "paywall" if PAYWALL.search(ending) else None
 
 
 def _is_notice(sentence: Sentence) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
-from checker.evidence.context import changed_facts, drift, hidden_by_cut, new_notices
+from checker.evidence.context import changed_facts, drift, hidden_by_cut, new_notices, page_cut
 from checker.evidence.match import Layout, Match, layout, locate, token_words, word_diff
 from checker.evidence.retrieval import rank_passages
 from checker.model import Document, Evidence, EvidenceChange, EvidenceStatus
@@ -125,6 +125,7 @@ def compare(
         drift=drift(old, new, old_spans, new_spans),
         notices=new_notices(old, new, new_spans),
         hidden_by=hidden_by if status is EvidenceStatus.REMOVED else None,
+        page_cut=page_cut(old, new),
     )
 
 

@@ -131,7 +131,7 @@ def evidence_conditions(
     if change.status is EvidenceStatus.MODIFIED:
         severity = Severity(change.severity)
         return [FlagSpec(FlagKind.EVIDENCE_CHANGED, severity, detail)], EVIDENCE_KINDS
-    if change.drift >= settings.drift_threshold:
+    if change.drift >= settings.drift_threshold and not change.page_cut:
         return [FlagSpec(FlagKind.CONTENT_DRIFT, Severity.LOW, detail)], EVIDENCE_KINDS
     return [], EVIDENCE_KINDS
 

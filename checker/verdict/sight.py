@@ -60,16 +60,18 @@ def reconsider(
     is word for word the last text read of the source; `related` says it shares its
     text or title with that last text; `short` that it has little text at all.
     """
+    changes = list(changes)
     statuses = {c.status for c in changes}
     carried = same_text or EvidenceStatus.UNCHANGED in statuses
     if liveness.reason in OVERTURNABLE and carried:
         was = {"reason": liveness.reason, "cue": liveness.detail.get("cue")}
         cue = f"the page still carries the cited evidence (despite: {was['cue']})"
         return Liveness(LivenessState.ALIVE, "", liveness.detail | {"cue": cue, "overturned": was})
-    if liveness.state is LivenessState.ALIVE and any(c.hidden_by == "paywall" for c in changes):
-        # A long teaser: too much text for the page cue, but it stops at a subscription
-        # prompt before a cited passage. Citations it still shows are verified (PARTIAL).
-        cue = "the page stops at a subscription prompt before the cited passage"
+    walled = any("paywall" in (c.hidden_by, c.page_cut) for c in changes)
+    if liveness.state is LivenessState.ALIVE and walled:
+        # A long teaser: too much text for the page cue, but it now stops at a
+        # subscription prompt. Citations it still shows are verified (PARTIAL).
+        cue = "the page now stops at a subscription prompt"
         return Liveness(LivenessState.BLOCKED, "paywall", liveness.detail | {"cue": cue})
     if not statuses or carried or EvidenceStatus.MODIFIED in statuses or related:
         return liveness  # the article, here or moved (what became of its evidence is per citation)

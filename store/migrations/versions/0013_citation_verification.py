@@ -1,4 +1,5 @@
-"""citation verification state: when its evidence was last verified, and why not since
+"""citation verification state (when its evidence was last verified, and why not since);
+the raw body hash of a source's last full read (an unchanged page is not judged again)
 
 Revision ID: 0013
 Revises: 0001
@@ -17,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("source", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("body_hash", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
+        )
     with op.batch_alter_table("citation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("verified_at", store.types.UTCDateTime(), nullable=True))
         batch_op.add_column(
@@ -34,3 +39,5 @@ def downgrade() -> None:
         batch_op.drop_column("unverified_reason")
         batch_op.drop_column("unverified_since")
         batch_op.drop_column("verified_at")
+    with op.batch_alter_table("source", schema=None) as batch_op:
+        batch_op.drop_column("body_hash")
