@@ -138,6 +138,10 @@ class Document:
         return cls(title=title, text=text, passages=tuple(b for b in blocks if b), kind=kind)
 
 
+class RenderError(Exception):
+    """The browser could not render a page (not installed, not started, crashed)."""
+
+
 class ExtractError(Exception):
     """The body could not be turned into text (binary, malformed, empty, too big)."""
 

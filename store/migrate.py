@@ -20,7 +20,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`; a schema already at head costs one query, no Alembic run."""
+    if revision == "head" and current(engine) == head():
+        return
     command.upgrade(alembic_config(engine), revision)
+
+
+def head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current(engine: Engine) -> str | None:

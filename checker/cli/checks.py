@@ -92,9 +92,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.engine import CheckRun, open_checker
 
     async def go(db: Database) -> dict[str, Any]:
+        if not await db.read(_anything_to_check, args.all):
+            # Nothing to do: no fetcher, extraction pool or scorer to start (or import).
+            return {
+                "checked": 0,
+                "states": {},
+                "suspects": [],
+                "errors": [],
+                "lost_leases": 0,
+                "released": 0,
+            }
+        from checker.engine import CheckRun, open_checker
+
         async with open_checker(settings) as checker:
             report = await CheckRun(db, settings, checker).run_once(due_only=not args.all)
         return report.as_dict()
@@ -108,6 +119,15 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print_check_report(report)
     return 0
+
+
+def _anything_to_check(session: Any, every: bool) -> bool:
+    from datetime import UTC, datetime
+
+    from store.sources import next_due_at
+
+    due = next_due_at(session)
+    return due is not None and (every or due <= datetime.now(UTC))
 
 
 def _flag_counts(session: Any) -> dict[str, int]:

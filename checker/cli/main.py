@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from checker.fetch.browser import RenderError
+    from checker.model import RenderError
     from store.db import StoreError
 
     try:

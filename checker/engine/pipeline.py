@@ -21,7 +21,7 @@ from checker.engine.schedule import next_check
 from checker.extract import Extractor
 from checker.fetch import Fetcher
 from checker.fetch.archive import find_archived_copy
-from checker.fetch.browser import Renderer, RenderError
+from checker.fetch.browser import Renderer
 from checker.liveness import classify
 from checker.model import (
     Document,
@@ -30,6 +30,7 @@ from checker.model import (
     FetchResult,
     Liveness,
     LivenessState,
+    RenderError,
     Support,
 )
 from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome, SourceTask

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.fetch.client import Fetcher
-from checker.model import FetchResult
+from checker.model import FetchResult, RenderError
 from checker.settings import BrowserSettings
 
 # What a page may load: its document, scripts and the data they ask for.
@@ -40,10 +40,6 @@ _ARGS = (
     "--no-sandbox",
 )
 _TEXT_LENGTH = "() => document.body ? document.body.innerText.length : 0"
-
-
-class RenderError(Exception):
-    """The browser could not render the page (not started, crashed, no document)."""
 
 
 @dataclass
