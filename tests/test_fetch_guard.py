@@ -83,6 +83,12 @@ def guarded_settings(fetch_settings: FetchSettings) -> FetchSettings:
         "http://169.254.169.254/latest/meta-data/",
         "http://[fe80::1]/",
         "http://0.0.0.0:{port}/",
+        # legacy IPv4 spellings of 127.0.0.1 and 10.0.0.1: refused as addresses, not bad URLs
+        "http://2130706433:{port}/",
+        "http://127.1:{port}/",
+        "http://017700000001:{port}/",
+        "http://0x7f.1:{port}/",
+        "http://10.1/admin",
     ],
 )
 async def test_literal_private_addresses_are_refused_before_connecting(

@@ -7,7 +7,7 @@ import pytest
 from checker.web.accounts import AccountError, add_user, create_token
 from checker.web.auth import sign, unsign
 from store.db import Database
-from tests.web_fixtures import NOW, PASSWORD, Client, Seeded, login
+from tests.web_fixtures import LOGIN_CSRF, NOW, PASSWORD, Client, Seeded, login
 
 
 async def test_a_user_signs_in_and_out(anon: Client) -> None:
@@ -45,11 +45,33 @@ async def test_login_form_needs_its_csrf_cookie(anon: Client) -> None:
     assert response.status == 403
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil"])
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil",
+    "/\t/evil.example/x",  # the tab is dropped when the header is written: //evil
+    "/\n/evil.example/x",
+    "/\x7f/evil.example",
+    "/ /evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
 async def test_login_never_redirects_off_site(anon: Client, target: str) -> None:
     page = await anon.get("/login", params={"next": target})
     text = await page.text()
     assert 'name="next" value="/"' in text
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_signing_in_never_redirects_off_site(anon: Client, target: str) -> None:
+    page = await anon.get("/login")
+    token = LOGIN_CSRF.search(await page.text())
+    assert token is not None
+    form = {"name": "editor", "password": PASSWORD, "login_csrf": token.group(1), "next": target}
+    response = await anon.post("/login", data=form, allow_redirects=False)
+    assert response.status == 303
+    assert response.headers["Location"] == "/"
 
 
 async def test_a_tampered_session_cookie_is_ignored(anon: Client) -> None:

@@ -10,6 +10,7 @@ checked. aiohttp skips the resolver for literal IP hosts, which is why
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 
@@ -40,11 +41,25 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def parse_ip(host: str) -> IPAddress | None:
-    """The address of a literal IP host ("10.0.0.1", "::1", "[::1]"), else None."""
+    """The address of a literal IP host ("10.0.0.1", "::1", "[::1]"), else None.
+
+    The legacy IPv4 spellings that resolvers and browsers still accept count too:
+    "2130706433", "127.1", "017700000001", "0x7f.1" are all 127.0.0.1.
+    """
     try:
         return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
     except ValueError:
+        pass
+    if not _LEGACY_IPV4.fullmatch(host.lower()):
         return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+# One to four parts, each decimal, octal (leading 0) or hex (0x): what inet_aton reads.
+_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}")
 
 
 def allow_any(address: IPAddress) -> bool:

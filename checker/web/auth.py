@@ -88,8 +88,15 @@ def require(request: web.Request, role: str) -> Principal:
 
 
 def _safe_next(target: str) -> str:
-    # Only same-site paths: an attacker's ?next=https://evil must not bounce the user out.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a same-site path: an attacker's ?next= must not bounce the user out.
+
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
+    "/<tab>/evil.example" or "/\\evil.example" would become "//evil.example": any control
+    character, space or backslash makes the whole target unsafe.
+    """
+    if not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in target):
         return "/"
     return target
 
