@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlmodel import Session, select
 
 from checker.model import ArticleIn, CitationIn, FlagKind, FlagSpec, Severity
-from checker.settings import AlertSettings, Settings
+from checker.settings import AlertSettings, FetchSettings, Settings
 from store.articles import import_articles
 from store.db import Database
 from store.flags import CitationConditions, reconcile_flags
@@ -95,7 +95,9 @@ def alert_settings(*destinations: dict[str, Any], **alerts: Any) -> Settings:
         "timeout_s": 0.5,
         "max_attempts": 4,
     } | alerts
-    return Settings(alerts=AlertSettings(**values), destinations=tuple(destinations))
+    # The test receivers listen on loopback: a private address the guard must let through.
+    fetch = FetchSettings(allow_private_networks=True)
+    return Settings(alerts=AlertSettings(**values), fetch=fetch, destinations=tuple(destinations))
 
 
 def destination(url: str, **keys: Any) -> dict[str, Any]:

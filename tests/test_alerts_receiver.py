@@ -98,14 +98,37 @@ def _requeue_all(session: Any) -> None:
     session.execute(update(AlertMessage).values(status="pending", next_attempt_at=T0))
 
 
-def _config(tmp_path: Path, url: str) -> Path:
+def _config(tmp_path: Path, url: str, *, private: bool = True) -> Path:
     cfg = tmp_path / "citecheck.toml"
     cfg.write_text(
+        f"[fetch]\nallow_private_networks = {str(private).lower()}\n"
         f'[alerts]\ndashboard_url = "https://cc.example"\ntimeout_s = 2.0\n'
         f'[[destinations]]\nname = "desk"\nurl = "{url}"\nformat = "slack"\n'
         f'secret = "{SECRET}"\n'
     )
     return cfg
+
+
+async def test_a_webhook_to_a_private_address_needs_private_networks_allowed(
+    db_url: str, recorder: Recorder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The receiver listens on loopback: refused before connecting while private
+    networks are off (the default), delivered once they are on."""
+    import asyncio
+
+    for url in (recorder.url, recorder.url.replace("127.0.0.1", "2130706433")):
+        cfg = str(_config(tmp_path, url, private=False))
+        code = await asyncio.to_thread(
+            main, ["--config", cfg, "--db", db_url, "alerts", "test", "desk"]
+        )
+        out = capsys.readouterr()
+        assert code == 1 and "refused" in out.out + out.err, (url, out)
+        assert recorder.requests == []
+    cfg = str(_config(tmp_path, recorder.url, private=True))
+    code = await asyncio.to_thread(
+        main, ["--config", cfg, "--db", db_url, "alerts", "test", "desk"]
+    )
+    assert code == 0 and len(recorder.requests) == 1
 
 
 async def test_cli_alerts_test_and_list(

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 from sqlmodel import Session
+from yarl import URL
 
 from checker.alert_model import Destination
 from checker.alerts.compose import render, select_alertable
@@ -25,6 +26,14 @@ from checker.alerts.destinations import parse_destinations, wants
 from checker.alerts.policy import due_at, next_attempt_delay, parse_retry_after
 from checker.alerts.sample import sample_facts
 from checker.alerts.signing import signed_headers
+from checker.fetch.guard import (
+    AddressPolicy,
+    ForbiddenAddressError,
+    GuardedResolver,
+    allow_any,
+    check_literal_host,
+    is_forbidden_address,
+)
 from checker.settings import Settings
 from store.alert_attempts import AttemptResult, OutgoingMessage, claim_due, record_attempts
 from store.alert_outbox import Composed, OutboxEvent, fan_out, pending_groups, save_messages
@@ -96,12 +105,19 @@ class AlertDispatcher:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
+            # The same address rule as every fetch: a destination must not reach into
+            # the newsroom's network unless [fetch] allow_private_networks says so.
+            resolver = GuardedResolver(aiohttp.ThreadedResolver(), self._forbidden)
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=self.alerts.timeout_s),
-                connector=aiohttp.TCPConnector(limit=self.concurrency),
+                connector=aiohttp.TCPConnector(limit=self.concurrency, resolver=resolver),
                 headers={"user-agent": USER_AGENT},
             )
         return self._session
+
+    @property
+    def _forbidden(self) -> AddressPolicy:
+        return allow_any if self.settings.fetch.allow_private_networks else is_forbidden_address
 
     async def sync(self) -> None:
         """Write the config's destinations to the store (dashboard ones are left alone)."""
@@ -228,6 +244,11 @@ class AlertDispatcher:
         headers = {"content-type": "application/json"}
         headers |= signed_headers(msg.secret, msg.webhook_id, int(now.timestamp()), body)
         try:
+            check_literal_host(URL(msg.url).host or "", self._forbidden)
+        except (ForbiddenAddressError, ValueError) as exc:
+            refused = f"refused: {exc} (see [fetch] allow_private_networks)"
+            return AttemptResult(msg.id, msg.destination_id, False, None, refused)
+        try:
             async with self._http().post(
                 msg.url, data=body, headers=headers, allow_redirects=False
             ) as resp:
@@ -244,6 +265,9 @@ class AlertDispatcher:
             error = f"no answer within {self.alerts.timeout_s:g}s"
         except aiohttp.ClientError as exc:
             error = f"{type(exc).__name__}: {exc}"[:ERROR_SNIPPET]
+            if isinstance(exc.__cause__, ForbiddenAddressError) or "non-public" in str(exc):
+                error = f"refused: {exc.__cause__ or exc} (see [fetch] allow_private_networks)"
+                error = error[:ERROR_SNIPPET]
         return AttemptResult(msg.id, msg.destination_id, False, None, error)
 
     async def send_test(self, name: str) -> AttemptResult:
