@@ -4,6 +4,7 @@ carrying out an editor's action on a flag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,16 +16,35 @@ from store.db import Database
 
 ACTIONS = (*editing.FLAG_ACTIONS, "recheck", "replace")
 FLAG_KINDS = tuple(k.value for k in FlagKind)
-MAX_ID = 2**63 - 1  # the largest id a database column can hold
+# The largest id every store can hold: ids are PostgreSQL `integer` columns.
+MAX_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str) -> int | None:
+    """An id from a URL, or None: ASCII digits only, and no more than a column holds."""
+    if not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 
 def _int(query: Mapping[str, str], name: str) -> int | None:
     value = query.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) > MAX_ID:
-        raise QueryError(f"{name} must be a whole number, got {value[:40]!r}")
-    return int(value)
+    parsed = parse_id(value)
+    if parsed is None:
+        raise QueryError(f"{name} must be an id from 1 to {MAX_ID}, got {value[:40]!r}")
+    return parsed
+
+
+def _text(query: Mapping[str, str], name: str, limit: int = 200) -> str | None:
+    """A free-text parameter; control characters (a NUL, say) are refused, not passed on."""
+    value = query.get(name, "").strip()
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        raise QueryError(f"{name} must not contain control characters")
+    return value[:limit] or None
 
 
 def _date(query: Mapping[str, str], name: str) -> datetime | None:
@@ -46,15 +66,15 @@ def queue_filter(query: Mapping[str, str]) -> tuple[QueueFilter, Cursor | None]:
     if until is not None and len(query.get("until", "").strip()) == 10:
         until += timedelta(days=1)  # a day given as "until" includes that day
     flt = QueueFilter(
-        status=query.get("status", "").strip() or "open",
+        status=_text(query, "status") or "open",
         kind=kind,
-        severity=query.get("severity", "").strip() or None,
+        severity=_text(query, "severity"),
         article_id=_int(query, "article"),
         source_id=_int(query, "source"),
-        host=query.get("domain", "").strip() or None,
+        host=_text(query, "domain"),
         opened_from=_date(query, "since"),
         opened_to=until,
-        search=query.get("q", "").strip()[:200] or None,
+        search=_text(query, "q"),
     )
     cursor_text = query.get("cursor", "").strip()
     return flt, (Cursor.decode(cursor_text) if cursor_text else None)

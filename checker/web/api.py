@@ -16,7 +16,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from checker.alerts.destinations import DestinationError, parse_destination
-from checker.web.actions import MAX_ID, ActionRequest, perform, queue_filter
+from checker.web.actions import MAX_ID, ActionRequest, parse_id, perform, queue_filter
 from checker.web.api_bodies import ActionBody, BodyError, DestinationBody, ImportBody, read_body
 from checker.web.api_models import (
     ArticlePage,
@@ -69,17 +69,20 @@ def fail(status: int, message: str) -> web.Response:
 
 
 def _path_id(request: web.Request, name: str) -> int:
-    text = request.match_info[name]
-    if not text.isdigit() or int(text) > MAX_ID:
-        raise web.HTTPNotFound(text=f"{name} must be a whole number")
-    return int(text)
+    found = parse_id(request.match_info[name])
+    if found is None:
+        raise web.HTTPNotFound(text=f"{name} must be an id from 1 to {MAX_ID}")
+    return found
 
 
 def _limit(request: web.Request) -> int:
     text = request.query.get("limit", "").strip()
     if not text:
         return request.app[SETTINGS].web.page_size
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if (
+        not (text.isascii() and text.isdigit() and len(text) <= 6)
+        or not 1 <= int(text) <= MAX_LIMIT
+    ):
         raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
@@ -137,13 +140,13 @@ async def flag_action(request: web.Request) -> web.Response:
 
 async def list_articles(request: web.Request) -> web.Response:
     after_text = request.query.get("after", "").strip()
-    if after_text and not after_text.isdigit():
-        return fail(400, "after must be a whole number")
+    after = parse_id(after_text) if after_text else None
+    if after_text and after is None:
+        return fail(400, f"after must be an id from 1 to {MAX_ID}")
     try:
         limit = _limit(request)
     except QueryError as exc:
         return fail(400, str(exc))
-    after = int(after_text) if after_text else None
     rows, next_after = await request.app[DB].read(
         lambda s: stats.article_page(s, after_id=after, limit=limit)
     )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from checker.web.actions import ACTIONS, FLAG_KINDS, ActionRequest, perform, queue_filter
+from checker.web.actions import ACTIONS, FLAG_KINDS, ActionRequest, parse_id, perform, queue_filter
 from checker.web.auth import require
 from checker.web.keys import CLOCK, COUNTS, DB, SETTINGS
 from checker.web.render import render
@@ -59,10 +59,10 @@ async def queue(request: web.Request) -> web.StreamResponse:
 
 
 def _flag_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["flag_id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="no such flag") from None
+    found = parse_id(request.match_info["flag_id"])
+    if found is None:
+        raise web.HTTPNotFound(text="no such flag")
+    return found
 
 
 async def flag_page(request: web.Request) -> web.StreamResponse:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from checker.web.actions import parse_id
 from checker.web.keys import CLOCK, COUNTS, DB, SETTINGS
 from checker.web.render import bar_chart, render
 from store import overview as stats
 
 
 def _id(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise web.HTTPNotFound(text=f"no such {name.removesuffix('_id')}") from None
+    found = parse_id(request.match_info[name])
+    if found is None:
+        raise web.HTTPNotFound(text=f"no such {name.removesuffix('_id')}")
+    return found
 
 
 async def overview_page(request: web.Request) -> web.StreamResponse:
@@ -34,7 +35,7 @@ async def overview_page(request: web.Request) -> web.StreamResponse:
 
 async def articles_page(request: web.Request) -> web.StreamResponse:
     after_text = request.query.get("after", "")
-    after = int(after_text) if after_text.isdigit() else None
+    after = parse_id(after_text)
     rows, next_after = await request.app[DB].read(
         lambda s: stats.article_page(s, after_id=after, limit=request.app[SETTINGS].web.page_size)
     )
