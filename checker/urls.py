@@ -191,3 +191,15 @@ def _is_tracking(name: str) -> bool:
 def _clean_query(query: str) -> str:
     kept = [p for p in query.split("&") if p and not _is_tracking(p.partition("=")[0])]
     return "&".join(_encode(p, _QUERY_SAFE) for p in kept)
+
+
+def origin_only(url: str) -> str:
+    """`url` cut to its scheme and host ("https://hooks.slack.com/…"): webhook URLs carry
+    their credentials in the path and query, and are never shown whole."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not parts.scheme or not host:
+        return "…"
+    port = f":{parts.port}" if parts.port else ""
+    rest = "/…" if (parts.path.strip("/") or parts.query) else "/"
+    return f"{parts.scheme}://{host}{port}{rest}"

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from checker.alert_model import EVENT_TYPES, Destination
+from checker.urls import origin_only
 from store.alert_tables import AlertDelivery, AlertDestination, AlertMessage
 
 REMOVED_FROM_CONFIG = "removed from config"
@@ -173,7 +174,7 @@ def list_destinations(session: Session) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": row.name,
-                "url": row.url,
+                "url": origin_only(row.url),  # the whole URL is a credential: set, never shown
                 "format": row.format,
                 "mode": row.mode,
                 "origin": row.origin,

@@ -26,11 +26,12 @@ async def test_an_admin_adds_pauses_and_deletes_a_destination(anon: Client, seed
     await sign_in_directly(anon, seeded, "admin")
     status, page = await _post(anon, **DESK)
     assert status == 200 and "Destination desk saved." in page
-    assert "https://hooks.example/desk" in page and "slack" in page
+    # The URL is a credential: shown as its origin only, even to the admin who set it.
+    assert "https://hooks.example/…" in page and "/desk" not in page and "slack" in page
     status, page = await _post(anon, op="disable", name="desk")
     assert "Destination desk disabled." in page and "disabled by an editor" in page
     status, page = await _post(anon, op="delete", name="desk")
-    assert status == 200 and "https://hooks.example/desk" not in page
+    assert status == 200 and "https://hooks.example/…" not in page
 
 
 async def test_a_bad_destination_is_refused_with_the_reason(anon: Client, seeded: Seeded) -> None:
@@ -57,6 +58,9 @@ async def test_destinations_through_the_api(anon: Client, seeded: Seeded) -> Non
     assert saved.status == 200
     listed = await (await anon.get(url, headers=bearer(seeded, "viewer"))).json()
     assert [d["name"] for d in listed] == ["desk"]
+    for role in ("viewer", "editor", "admin"):  # secrets are set, never read back
+        text = await (await anon.get(url, headers=bearer(seeded, role))).text()
+        assert "/desk" not in text and "hooks.example/…" in text and "secret" not in text
     bad = await anon.post(url, json=body | {"format": "fax"}, headers=bearer(seeded, "admin"))
     assert bad.status == 400 and "format" in (await bad.json())["error"]
     gone = await anon.delete(f"{url}/desk", headers=bearer(seeded, "admin"))
