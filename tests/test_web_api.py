@@ -202,3 +202,25 @@ async def test_huge_ids_in_actions_and_cursors_are_client_errors(
     assert action.status == 404 and "error" in await action.json()
     after = await anon.get("/api/v1/articles?after=9223372036854775808", headers=bearer(seeded))
     assert after.status == 400 and "after must be an id" in (await after.json())["error"]
+
+
+async def test_a_database_that_is_down_answers_a_json_503_with_the_security_headers() -> None:
+    """No bare text/plain 500: the API says so in JSON, the page in HTML, both with the
+    headers every response carries."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from checker.web.app import create_app
+    from store.db import Database
+    from tests.web_fixtures import NOW, web_settings
+
+    down = Database("postgresql://citecheck@127.0.0.1:1/none")  # nothing listens there
+    app = create_app(web_settings(), down, clock=lambda: NOW)
+    try:
+        async with TestClient(TestServer(app)) as client:
+            api = await client.get("/api/v1/flags", headers={"Authorization": "Bearer abc"})
+            assert api.status == 503 and api.content_type == "application/json"
+            assert "database" in (await api.json())["error"]
+            assert api.headers["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" in api.headers
+    finally:
+        down.close()

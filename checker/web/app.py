@@ -7,12 +7,14 @@ no MIME sniffing, no referrer leaking to the cited sites an editor clicks throug
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from checker.settings import Settings
 from checker.web import api, auth, views_alerts, views_flags, views_import, views_pages
@@ -20,7 +22,9 @@ from checker.web.actions import OpenCounts
 from checker.web.csrf import csrf_protect
 from checker.web.keys import CLOCK, COUNTS, DB, SECRET, SETTINGS
 from checker.web.render import render
-from store.db import Database
+from store.db import Database, StoreError
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -50,6 +54,15 @@ async def security_headers(request: web.Request, handler: auth.Handler) -> web.S
             _secure(request, exc.headers)
             raise
         response = _error_page(request, exc)
+    except (SQLAlchemyError, StoreError) as exc:  # the database is down or refused
+        log.error("%s %s: database error: %s", request.method, request.path, exc)
+        unavailable = web.HTTPServiceUnavailable(
+            text="the database is not answering; try again shortly", headers={"Retry-After": "30"}
+        )
+        response = _error_page(request, unavailable)
+    except Exception:  # a bug: logged with its traceback, answered like any other error
+        log.exception("%s %s failed", request.method, request.path)
+        response = _error_page(request, web.HTTPInternalServerError(text="internal error"))
     _secure(request, response.headers)
     return response
 
