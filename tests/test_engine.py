@@ -250,3 +250,44 @@ async def test_flags_opened_and_resolved_by_checks_are_counted(db: Database) -> 
     assert metrics.value("citecheck_flags_opened_total") == 3
     assert metrics.value("citecheck_flags_resolved_total") == 3
     assert metrics.value("citecheck_checks_total", state="alive") == 6
+
+
+REFUSE_CHECKS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_checks BEFORE INSERT ON source_check "
+        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION refuse_checks() RETURNS trigger AS "
+        "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_checks BEFORE INSERT ON source_check "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_checks()",
+    ],
+}
+
+
+async def test_a_result_that_cannot_be_written_is_reported_and_its_lease_released(
+    db: Database,
+) -> None:
+    """The database refuses every result (a real trigger, as a full disk would): the run
+    retries, then reports each source, hands its lease back at once and keeps going;
+    no exception escapes a check task. Once writes work again, nothing was lost."""
+    seed_sources(db, urls(3), T0)
+    dialect = db.engine.dialect.name
+    with db.engine.begin() as conn:
+        for statement in REFUSE_CHECKS[dialect]:
+            conn.exec_driver_sql(statement)
+    try:
+        run = CheckRun(db, settings(), StandInPipeline("w"), clock=lambda: T0)
+        report = await run.run_once()
+        assert report.checked == 0 and len(report.errors) == 3
+        assert all("not written" in e["error"] for e in report.errors)
+        assert held_leases(db) == []  # handed back, not held until the lease expires
+    finally:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "DROP TRIGGER refuse_checks"
+                + (" ON source_check" if dialect == "postgresql" else "")
+            )
+    again = await CheckRun(db, settings(), StandInPipeline("w"), clock=lambda: T0).run_once()
+    assert again.checked == 3 and checks_per_source(db) == {u: 1 for u in urls(3)}

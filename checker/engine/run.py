@@ -42,6 +42,10 @@ Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 
+# Waits before retrying a result write that failed (a dropped connection, a lock).
+WRITE_RETRY_DELAYS_S = (0.2, 1.0)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -274,13 +278,40 @@ class CheckRun:
             return
         self.metrics.check_duration.observe(time.perf_counter() - began)
         self.metrics.fetch_latency.observe(outcome.elapsed_ms / 1000)
-        recorded, spent = await self.db.write(self._record, outcome)
+        written = await self._write(task, outcome)
+        if written is None:
+            return
+        recorded, spent = written
         self.metrics.write_seconds.inc(spent)
         if not recorded.written:
             self.report.lost_leases += 1
             self.metrics.lost_leases.inc()
             return
         self._count(task, outcome, recorded.flags_opened, recorded.flags_resolved)
+
+    async def _write(
+        self, task: SourceTask, outcome: SourceOutcome
+    ) -> tuple[RecordedCheck, float] | None:
+        """Write the result, retrying a failed write; if it keeps failing, hand the source
+        back at once (another check takes it) and report it: never raise from here."""
+        for delay in (*WRITE_RETRY_DELAYS_S, None):
+            try:
+                written: tuple[RecordedCheck, float] = await self.db.write(self._record, outcome)
+                return written
+            except Exception as exc:
+                if delay is not None:
+                    await asyncio.sleep(delay)
+                    continue
+                log.error("result of %s not written (%s); its lease is released", task.url, exc)
+                self.report.errors.append(
+                    {"source_id": task.id, "url": task.url, "error": f"not written: {exc!r}"}
+                )
+                self.metrics.check_errors.inc()
+                with contextlib.suppress(Exception):  # the database may still be down
+                    await self.db.write(
+                        lambda s: sources.release_leases(s, owner=self.owner, ids=[task.id])
+                    )
+        return None
 
     def _count(self, task: SourceTask, outcome: SourceOutcome, opened: int, resolved: int) -> None:
         state = outcome.liveness.state.value
