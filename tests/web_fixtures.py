@@ -217,7 +217,16 @@ def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
     clients that cannot run in the test's loop (schemathesis, a browser). SQLite only."""
     path = tmp_path / "live.db"
     shutil.copy(sqlite_template, path)
-    db = Database(f"sqlite:///{path}")
+    yield from _live(Database(f"sqlite:///{path}"))
+
+
+@pytest.fixture
+def live_server_each_db(db_url: str) -> Iterator[LiveServer]:
+    """`live_server` on SQLite and on PostgreSQL."""
+    yield from _live(Database(db_url))
+
+
+def _live(db: Database) -> Iterator[LiveServer]:
     seeded = seed(db)
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(create_app(web_settings(), db, clock=lambda: NOW))
