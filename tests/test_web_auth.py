@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from checker.web.accounts import AccountError, add_user, create_token
+from checker.web.accounts import (
+    ADDRESS_BUDGET,
+    AccountError,
+    add_user,
+    check_password,
+    create_token,
+    login_wait,
+)
 from checker.web.auth import sign, unsign
 from store.db import Database
 from tests.web_fixtures import LOGIN_CSRF, NOW, PASSWORD, Client, Seeded, login
@@ -32,10 +41,32 @@ async def test_wrong_password_is_refused_without_saying_which_part(anon: Client)
     assert await login(anon, "nobody", "wrong password") == 401
 
 
-async def test_logins_are_rate_limited(anon: Client) -> None:
-    for _ in range(5):
+async def test_logins_are_slowed_for_the_guessing_address(anon: Client) -> None:
+    for _ in range(3):
         assert await login(anon, "editor", "guess") == 401
-    assert await login(anon, "editor") == 429  # even the right password waits
+    assert await login(anon, "editor") == 429  # this address waits, even with the password
+
+
+def test_guessing_never_locks_the_user_out_from_elsewhere(db: Database, seeded: Seeded) -> None:
+    """Failures from one address slow that address (1 s, 2 s, 4 s, ...), not the user:
+    the real user signs in from their own address whatever someone guessed elsewhere."""
+    attacker, office = "198.51.100.7", "203.0.113.9"  # keys only: nothing connects
+    for n in range(12):
+        db.run(lambda s, n=n: check_password(s, "editor", f"guess {n}", attacker, NOW))
+    assert db.run(lambda s: login_wait(s, "editor", attacker, NOW)) == 2.0**9
+    assert db.run(lambda s: login_wait(s, "editor", attacker, NOW + timedelta(hours=1))) == 0
+    assert db.run(lambda s: login_wait(s, "editor", office, NOW)) == 0
+    assert db.run(lambda s: check_password(s, "editor", PASSWORD, office, NOW)) is not None
+
+
+def test_one_address_has_a_budget_of_failures_across_user_names(
+    db: Database, seeded: Seeded
+) -> None:
+    noisy, other = "198.51.100.8", "198.51.100.9"
+    for n in range(ADDRESS_BUDGET):
+        db.run(lambda s, n=n: check_password(s, f"user{n}", "guess", noisy, NOW))
+    assert db.run(lambda s: login_wait(s, "admin", noisy, NOW)) == 15 * 60
+    assert db.run(lambda s: login_wait(s, "admin", other, NOW)) == 0
 
 
 async def test_login_form_needs_its_csrf_cookie(anon: Client) -> None:

@@ -30,9 +30,7 @@ CHECKS = [
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
-def test_generated_requests_match_the_document(
-    live_server_each_db: LiveServer, role: str
-) -> None:
+def test_generated_requests_match_the_document(live_server_each_db: LiveServer, role: str) -> None:
     live_server = live_server_each_db
     base_url, token = live_server.url, live_server.seeded.tokens[role]
     schema = schemathesis.openapi.from_dict(document())

@@ -21,8 +21,12 @@ HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("not a password")
 SESSION_DAYS = 14
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Failed logins for one user from one address before each further try waits (1 s,
+# 2 s, 4 s, ... up to the window): slows guessing, and never locks the real user out
+# from their own address because someone else guessed elsewhere.
+FREE_FAILURES = 3
+# Failed logins one address may make in the window, whatever the user names.
+ADDRESS_BUDGET = 50
 TOKEN_PREFIX = "cc_"
 TOKEN_TOUCH = timedelta(minutes=1)
 
@@ -100,24 +104,30 @@ def touch_token(session: Session, token_id: int, now: datetime) -> None:
     session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now))
 
 
-def too_many_failures(session: Session, name: str, address: str, now: datetime) -> bool:
+def login_wait(session: Session, name: str, address: str, now: datetime) -> float:
+    """Seconds this user and address must wait before the next try (0: go ahead)."""
     since = now - FAILURE_WINDOW
 
-    def failures(key: str) -> int:
-        stmt = (
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                col(LoginAttempt.key) == key,
-                col(LoginAttempt.at) >= since,
-            )
-        )
-        return int(session.execute(stmt).scalar_one())
+    def failures(key: str) -> tuple[int, datetime | None, datetime | None]:
+        stmt = select(
+            func.count(), func.min(col(LoginAttempt.at)), func.max(col(LoginAttempt.at))
+        ).where(col(LoginAttempt.key) == key, col(LoginAttempt.at) >= since)
+        count, first, last = session.execute(stmt).one()
+        return int(count), first, last
 
-    return (
-        failures(f"user:{name.lower()}") >= MAX_FAILURES_PER_USER
-        or failures(f"ip:{address}") >= MAX_FAILURES_PER_ADDRESS
-    )
+    wait = 0.0
+    count, _, last = failures(_pair(name, address))
+    if count >= FREE_FAILURES and last is not None:
+        backoff = min(2.0 ** (count - FREE_FAILURES), FAILURE_WINDOW.total_seconds())
+        wait = backoff - (now - last).total_seconds()
+    spent, first, _ = failures(f"ip:{address[:100]}")
+    if spent >= ADDRESS_BUDGET and first is not None:
+        wait = max(wait, (first + FAILURE_WINDOW - now).total_seconds())
+    return max(0.0, wait)
+
+
+def _pair(name: str, address: str) -> str:
+    return f"pair:{name.lower()[:60]}|{address[:60]}"
 
 
 def check_password(
@@ -136,7 +146,7 @@ def check_password(
         if HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = HASHER.hash(password)
         return user
-    session.add(LoginAttempt(key=f"user:{name.lower()[:100]}", at=now))
+    session.add(LoginAttempt(key=_pair(name, address), at=now))
     session.add(LoginAttempt(key=f"ip:{address[:100]}", at=now))
     return None
 

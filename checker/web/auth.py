@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
@@ -18,6 +20,8 @@ from aiohttp import web
 from checker.web import accounts
 from checker.web.keys import CLOCK, DB, PRINCIPAL, SECRET, SETTINGS, Principal
 from checker.web.render import render
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "citecheck_session"
 LOGIN_CSRF_COOKIE = "citecheck_login"
@@ -128,7 +132,10 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="the login form expired: reload the page and try again")
     db, now = request.app[DB], request.app[CLOCK]()
     address = request.remote or "unknown"
-    if await db.read(accounts.too_many_failures, name, address, now):
+    wait = await db.read(accounts.login_wait, name, address, now)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        log.warning("login for %r from %s throttled: %d s to wait", name[:60], address, seconds)
         response = render(
             request,
             "login.html",
@@ -136,9 +143,9 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             login_csrf=expected,
             next=target,
             name=name,
-            error="Too many failed attempts: wait 15 minutes.",
+            error=f"Too many failed attempts: try again in {seconds} s.",
         )
-        response.headers["Retry-After"] = "900"
+        response.headers["Retry-After"] = str(seconds)
         return response
     user = await db.write(accounts.check_password, name, password, address, now)
     if user is None or user.id is None:
