@@ -136,6 +136,9 @@ class WebSettings:
     secret_key: str = ""
     secure_cookies: bool = False
     page_size: int = 50
+    metrics_token: str = ""  # /metrics on the dashboard port needs it (empty: off there)
+    # Proxies whose X-Forwarded-Proto is believed (cookies are Secure behind https).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,27 @@ async def test_healthz_and_metrics_routes(db: Database) -> None:
     # a scraper that asks for OpenMetrics gets it, with its end marker
     assert open_metrics.headers["Content-Type"].startswith("application/openmetrics-text")
     assert open_text.rstrip().endswith("# EOF") and "citecheck_workers 0.0" in open_text
+
+
+@pytest.mark.parametrize(
+    ("token", "sent", "status"),
+    [
+        ("", None, 404),  # the default on the dashboard's port: off
+        ("s3cret-token", None, 401),
+        ("s3cret-token", "Bearer wrong", 401),
+        ("s3cret-token", "Bearer s3cret-token", 200),
+        (None, None, 200),  # a private listen address of its own (`worker --listen`)
+    ],
+)
+async def test_metrics_on_the_public_port_need_the_token(
+    db: Database, token: str | None, sent: str | None, status: int
+) -> None:
+    metrics = Metrics()
+    app = web.Application()
+    add_monitor_routes(app, MonitorState(db, metrics), metrics_token=token)
+    headers = {"Authorization": sent} if sent else {}
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/metrics", headers=headers)
+        assert response.status == status
+        if status == 200:
+            assert "citecheck_" in await response.text()

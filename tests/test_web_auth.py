@@ -34,6 +34,15 @@ async def test_session_cookie_is_http_only_and_same_site(anon: Client) -> None:
     page = await anon.get("/login")
     match = page.headers["Set-Cookie"]
     assert "HttpOnly" in match and "SameSite=Lax" in match
+    assert "Secure" not in match  # plain http straight to the server
+
+
+@pytest.mark.parametrize(("proto", "secure"), [("https", True), ("http", False)])
+async def test_cookies_are_secure_when_a_trusted_proxy_says_https(
+    anon: Client, proto: str, secure: bool
+) -> None:
+    page = await anon.get("/login", headers={"X-Forwarded-Proto": proto})
+    assert ("Secure" in page.headers["Set-Cookie"]) is secure
 
 
 async def test_wrong_password_is_refused_without_saying_which_part(anon: Client) -> None:

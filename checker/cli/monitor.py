@@ -163,6 +163,7 @@ async def _start_http(
     from checker.web.monitor import MonitorState, add_monitor_routes
 
     app = web.Application()
+    token = None  # a listen address of its own: private, /metrics for the scraper
     if dashboard:
         try:
             from checker.web.app import create_app
@@ -170,8 +171,9 @@ async def _start_http(
             log.warning("checker.web is not available: serving /healthz and /metrics only")
         else:
             app = create_app(settings, db)
+            token = settings.web.metrics_token  # the public port: behind a token, or off
     state = MonitorState(db, scheduler.metrics, scheduler.workers, scheduler)
-    add_monitor_routes(app, state)
+    add_monitor_routes(app, state, metrics_token=token)
     runner = web.AppRunner(app)
     await runner.setup()
     host, port = listen

@@ -42,6 +42,15 @@ def unsign(secret: bytes, value: str) -> str | None:
     return sid if sid and hmac.compare_digest(mac, expected) else None
 
 
+def came_over_https(request: web.Request) -> bool:
+    """Secure cookies: configured, https, or https as a trusted proxy reports it."""
+    settings = request.app[SETTINGS].web
+    if settings.secure_cookies or request.secure:
+        return True
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" and request.remote in settings.trusted_proxies
+
+
 def is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
@@ -190,5 +199,5 @@ def _set_cookie(
         path="/",
         httponly=True,
         samesite="Lax",
-        secure=request.app[SETTINGS].web.secure_cookies,
+        secure=came_over_https(request),
     )

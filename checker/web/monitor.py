@@ -8,6 +8,7 @@ refreshing the queue lag from the database.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,12 @@ class MonitorState:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def add_monitor_routes(app: web.Application, state: MonitorState) -> None:
+def add_monitor_routes(
+    app: web.Application, state: MonitorState, *, metrics_token: str | None = None
+) -> None:
+    """`metrics_token`: None serves /metrics to anyone (a private listen address); on the
+    dashboard's public port it is the token a scraper must send, and "" turns it off."""
+
     async def healthz(_request: web.Request) -> web.Response:
         body: dict[str, Any] = {"status": "ok", "database": "ok"}
         try:
@@ -47,6 +53,18 @@ def add_monitor_routes(app: web.Application, state: MonitorState) -> None:
         return web.json_response(body, status=200 if body["status"] == "ok" else 503)
 
     async def metrics(request: web.Request) -> web.Response:
+        if metrics_token == "":
+            raise web.HTTPNotFound(
+                text="/metrics is off on this port: set [web] metrics_token, or scrape "
+                "`citecheck worker --listen HOST:PORT`"
+            )
+        if metrics_token is not None and not hmac.compare_digest(
+            request.headers.get("Authorization", ""), f"Bearer {metrics_token}"
+        ):
+            raise web.HTTPUnauthorized(
+                text="/metrics needs Authorization: Bearer <[web] metrics_token>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         if state.scheduler is not None:
             await state.scheduler.refresh_lag()
         body, content_type = state.metrics.exposition(request.headers.get("Accept", ""))
