@@ -217,6 +217,7 @@ async def test_serve_answers_healthz_and_metrics_and_stops_on_sigterm(
 ) -> None:
     seed_sources(db, [site.url("page", i) for i in range(3)], due_now())
     config = write_config(tmp_path / "c.toml")
+    config.write_text(config.read_text() + '[web]\nmetrics_token = "scrape-me"\n')
     port = free_port()
     serve = await start(config, db_url, "serve", port=port)
     assert serve.stdout is not None
@@ -228,11 +229,15 @@ async def test_serve_answers_healthz_and_metrics_and_stops_on_sigterm(
         async with http.get("/healthz") as resp:
             health = (resp.status, await resp.json())
         async with http.get("/metrics") as resp:
+            anonymous = resp.status  # the dashboard's port: metrics only with the token
+        scraper = {"Authorization": "Bearer scrape-me"}
+        async with http.get("/metrics", headers=scraper) as resp:
             metrics = (resp.headers["Content-Type"], await resp.text())
     serve.send_signal(signal.SIGTERM)
     code, output = await finish(serve)
 
     assert health[0] == 200 and health[1]["status"] == "ok"
+    assert anonymous == 401
     assert metrics[0].startswith("text/plain; version=0.0.4")
     assert "# TYPE citecheck_queue_lag_seconds gauge" in metrics[1]
     assert "citecheck_workers 1" in metrics[1]
