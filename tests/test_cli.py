@@ -10,6 +10,7 @@ import pytest
 from datasets import SEED_ARTICLE
 
 from checker.cli import main
+from checker.cli.main import build_parser
 
 
 @pytest.fixture
@@ -85,8 +86,9 @@ def test_bad_import_is_one_line_nonzero_and_stores_nothing(
     code, _, err = run(capsys, *dbarg, "import", str(path), *args)
     assert code == 1
     assert re.search(message, one_line_error(err), re.IGNORECASE)
-    code, out, _ = run(capsys, *dbarg, "flags", "--json", "--status", "all")
-    assert code == 0 and json.loads(out) == []
+    code, out, err = run(capsys, *dbarg, "flags", "--json", "--status", "all")
+    # nothing stored: an empty database, or none at all (the import failed before it)
+    assert (code == 0 and json.loads(out) == []) or (code == 1 and "no database at" in err)
 
 
 def test_unknown_format_is_a_usage_error(
@@ -167,8 +169,46 @@ def test_default_database_is_sqlite_in_working_directory_with_wal(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CITECHECK_DATABASE_URL", raising=False)
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0
     code, out, _ = run(capsys, "flags")
     assert code == 0 and out.strip() == "no flags"
     conn = sqlite3.connect(tmp_path / "citecheck.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+@pytest.mark.parametrize("command", [["flags"], ["check", "--all"], ["users", "list"]])
+def test_reading_commands_leave_no_empty_database_behind(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """In the wrong folder, or with a typo in --db: one line naming the path, exit 1,
+    and no new empty database (which would answer "no flags" and "nothing due")."""
+    typo = tmp_path / "typo.db"
+    code, _, err = run(capsys, "--db", f"sqlite:///{typo}", *command)
+    assert code == 1 and f"no database at {typo}" in err and len(err.strip().splitlines()) == 1
+    assert not typo.exists()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`citecheck flags | head -1`: when the reader goes away, no BrokenPipeError trace."""
+    import os
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before we write
+    with open(write_end, "w", buffering=1) as closed:
+        monkeypatch.setattr(sys, "stdout", closed)
+        code = main(["--db", url, "flags"])
+        monkeypatch.undo()
+    assert code == 141
+
+
+def test_version_and_serve_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("citecheck ")
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000"])
+    assert (args.host, args.port) == ("0.0.0.0", 9000)

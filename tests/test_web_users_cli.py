@@ -47,6 +47,8 @@ def test_first_admin_then_a_token_then_the_list(
     [
         (("add", "bob", "--password-stdin"), "short\n", "at least 8 characters"),
         (("token", "ghost"), "", "no user named 'ghost'"),
+        # no terminal (docker compose exec -T, a script): a clear line, no traceback
+        (("add", "bob"), "", "no terminal to ask for the password: pipe it in with"),
     ],
 )
 def test_mistakes_are_one_line(
@@ -56,6 +58,9 @@ def test_mistakes_are_one_line(
     stdin: str,
     message: str,
 ) -> None:
-    assert run(f"sqlite:///{tmp_path / 'c.db'}", *args, stdin=stdin) == 1
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert run(url, "add", "ann", "--password-stdin", stdin="s3cret pass\n") == 0
+    capsys.readouterr()
+    assert run(url, *args, stdin=stdin) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1

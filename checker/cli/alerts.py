@@ -53,7 +53,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     from checker.cli.common import open_db
     from store.alerts import list_destinations, list_messages
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         run_async(_dispatcher(db, settings).sync())
         dests = db.run(list_destinations)
         msgs = db.run(
@@ -140,7 +140,7 @@ def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
             except LookupError:
                 raise UserError(f"no destination named {args.destination!r}") from None
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         result = run_async(go(db))
     outcome = {
         "destination": args.destination,
@@ -166,7 +166,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
         result: dict[str, Any] = report.as_dict()
         return result
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         report = run_async(go(db))
     if args.json:
         print_json(report)
@@ -186,7 +186,7 @@ def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     from checker.cli.common import open_db
     from store.alerts import set_destination_enabled
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         run_async(_dispatcher(db, settings).sync())
         found = db.run(
             lambda s: set_destination_enabled(s, args.destination, args.enabled, now=utcnow())

@@ -110,7 +110,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             report = await CheckRun(db, settings, checker).run_once(due_only=not args.all)
         return report.as_dict()
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         report = run_async(go(db))
         opened = db.run(_flag_counts)
     report["open_flags"] = opened
@@ -140,7 +140,7 @@ def cmd_flags(args: argparse.Namespace, settings: Settings) -> int:
     from store.flags import FlagFilter, list_flags
 
     flt = FlagFilter(status=args.status, kind=args.kind, limit=args.limit)
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         rows = db.run(lambda s: list_flags(s, flt))
     if args.json:
         print_json(rows)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.settings import Settings
@@ -28,9 +29,23 @@ class UserError(Exception):
 
 
 @contextmanager
-def open_db(settings: Settings) -> Iterator[Database]:
-    from store.db import Database
+def open_db(settings: Settings, *, existing: bool = False) -> Iterator[Database]:
+    """The database, migrated; `existing`: refuse a SQLite file that is not there yet
+    (a reading command in the wrong folder must not leave an empty database behind)."""
+    from store.db import Database, parse_url
 
+    url = parse_url(settings.database.url)
+    if (
+        existing
+        and url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
+    ):
+        path = Path(url.database)
+        if not path.exists():
+            raise UserError(
+                f"no database at {path.resolve()}: import articles first "
+                "(`citecheck import FILE`), or point --db / CITECHECK_DATABASE_URL at yours"
+            )
     db = Database(settings.database.url, pool_size=settings.database.pool_size)
     try:
         db.upgrade()

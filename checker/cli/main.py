@@ -33,10 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
         "default sqlite:///citecheck.db in the working directory)"
     )  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument("--version", action="version", version=f"citecheck {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="<command>", required=True)
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("citecheck")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,3 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("citecheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`citecheck flags | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -48,6 +48,10 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_worker)
 
     p = sub.add_parser("serve", help="run the dashboard, API and workers in one process")
+    p.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
+    p.add_argument(
+        "--port", type=_positive_int, help="port to listen on (default: [web] port, 8080)"
+    )
     p.set_defaults(handler=cmd_serve)
 
 
@@ -85,7 +89,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from checker.cli.common import run_async
 
-    listen = (settings.web.host, settings.web.port)
+    listen = (args.host or settings.web.host, args.port or settings.web.port)
     run_async(_run_monitor(settings, mode="serve", concurrency=0, listen=listen))
     return 0
 

@@ -16,26 +16,40 @@ def register(sub: Any) -> None:
     p = sub.add_parser("users", help="manage dashboard users and API tokens")
     users = p.add_subparsers(dest="users_command", metavar="<users command>", required=True)
     add = users.add_parser("add", help="create a user (the first one should be an admin)")
-    add.add_argument("name")
-    add.add_argument("--role", default="viewer", choices=("viewer", "editor", "admin"))
+    add.add_argument("name", help="the user's login name")
+    add.add_argument(
+        "--role",
+        default="viewer",
+        choices=("viewer", "editor", "admin"),
+        help="viewer reads, editor also acts on flags, admin also manages users and alerts",
+    )
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add.set_defaults(handler=cmd_add)
     token = users.add_parser("token", help="create an API token for a user (shown once)")
-    token.add_argument("name")
+    token.add_argument("name", help="the user the token acts as")
     token.add_argument("--label", default="", help="what the token is for")
     token.set_defaults(handler=cmd_token)
     ls = users.add_parser("list", help="list users")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="print a JSON list")
     ls.set_defaults(handler=cmd_list)
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Repeat it: ") != first:
+    if not sys.stdin.isatty():
+        raise UserError(
+            "no terminal to ask for the password: pipe it in with --password-stdin "
+            "(e.g. `printf '%s\\n' \"$PASSWORD\" | citecheck users add NAME --password-stdin`)"
+        )
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Repeat it: ")
+    except (EOFError, OSError):
+        raise UserError("could not read the password from the terminal") from None
+    if again != first:
         raise UserError("the two passwords differ")
     return first
 
@@ -60,7 +74,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from checker.web.accounts import AccountError, create_token
 
     now = datetime.now(UTC)
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         try:
             token = db.run(lambda s: create_token(s, args.name, args.label, now))
         except AccountError as exc:
@@ -74,7 +88,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     from checker.cli.common import open_db
     from checker.web.accounts import list_users
 
-    with open_db(settings) as db:
+    with open_db(settings, existing=True) as db:
         rows = db.run(
             lambda s: [
                 {
