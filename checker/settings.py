@@ -12,6 +12,7 @@ Environment: `CITECHECK_CONFIG` names the file; any key can be overridden as
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 import types
 import typing
@@ -171,6 +172,7 @@ def load_settings(
 ) -> Settings:
     """Read the config file (if any), then environment overrides, then `db_url`."""
     env = env or {}
+    _refuse_unknown_env(env)
     path = path or env.get("CITECHECK_CONFIG")
     raw: dict[str, Any] = {}
     if path:
@@ -199,6 +201,27 @@ def load_settings(
             values["url"] = db_url
         sections[name] = _build(cls, values, f"{where}: [{name}]")
     return Settings(**sections, destinations=tuple(destinations))
+
+
+# Variables read outside the sections: the config file, the database, the test database.
+_OTHER_ENV = frozenset({"CITECHECK_CONFIG", "CITECHECK_DATABASE_URL", "CITECHECK_TEST_PG"})
+
+
+def env_names() -> set[str]:
+    """Every CITECHECK_* variable citecheck reads."""
+    names = {f"CITECHECK_{s}_{f}".upper() for s, cls in SECTIONS.items() for f in _field_names(cls)}
+    return names | _OTHER_ENV
+
+
+def _refuse_unknown_env(env: Mapping[str, str]) -> None:
+    """A misspelled CITECHECK_* variable is an error naming the closest real one, not a
+    setting silently ignored."""
+    known = env_names()
+    for name in sorted(env):
+        if name.startswith("CITECHECK_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else " (see config/citecheck.toml)"
+            raise SettingsError(f"unknown environment variable {name}{hint}")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

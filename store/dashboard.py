@@ -184,6 +184,8 @@ def _queue_row(row: Any) -> dict[str, Any]:
 def flag_summary(kind: str, detail: dict[str, Any]) -> str:
     """One short phrase saying why the flag is open, for lists and alerts."""
     if kind in ("dead", "blocked", "unreachable"):
+        if detail.get("reason") == "forbidden_address":
+            return "private address: set [fetch] allow_private_networks to check it"
         return str(detail.get("reason") or kind).replace("_", " ")
     if kind == "moved":
         return f"moved to {detail.get('final_url') or detail.get('new_url') or '?'}"

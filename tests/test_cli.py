@@ -212,3 +212,19 @@ def test_version_and_serve_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 0 and capsys.readouterr().out.startswith("citecheck ")
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000"])
     assert (args.host, args.port) == ("0.0.0.0", 9000)
+
+
+def test_check_says_how_to_allow_sources_on_private_networks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A source on a local address is refused before any connection; the summary and the
+    flag say which setting allows it."""
+    articles = tmp_path / "a.json"
+    citation = {"ref": "1", "url": "http://127.0.0.1:9/intranet/report", "claim": "It says so."}
+    articles.write_text(
+        json.dumps({"url": "https://a.example/x", "title": "t", "citations": [citation]})
+    )
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    assert run(capsys, *db, "import", str(articles))[0] == 0
+    code, out, _ = run(capsys, *db, "check", "--all")
+    assert code == 0 and "set [fetch] allow_private_networks = true" in out

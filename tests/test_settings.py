@@ -97,3 +97,15 @@ def test_no_module_reads_the_environment_on_its_own() -> None:
         and p.relative_to(root).as_posix() not in ("checker/settings.py", "checker/cli/main.py")
     ]
     assert offenders == []
+
+
+def test_a_misspelled_environment_variable_is_an_error_naming_the_real_one() -> None:
+    with pytest.raises(
+        SettingsError, match="CITECHECK_FETCH_TIMOUT_S; did you mean CITECHECK_FETCH_TIMEOUT_S"
+    ):
+        load_settings(None, {"CITECHECK_FETCH_TIMOUT_S": "5"})
+    with pytest.raises(SettingsError, match="unknown environment variable CITECHECK_NOPE"):
+        load_settings(None, {"CITECHECK_NOPE": "1"})
+    assert (
+        load_settings(None, {"CITECHECK_FETCH_TIMEOUT_S": "5", "OTHER": "x"}).fetch.timeout_s == 5
+    )

@@ -89,6 +89,12 @@ def print_check_report(report: dict[str, Any]) -> None:
             )
     for err in report["errors"]:
         print(f"  internal error on {err['url']}: {err['error']}")
+    private = [s for s in report["suspects"] if s["reason"] == "forbidden_address"]
+    if private:
+        print(
+            f"{len(private)} source(s) on private or local addresses were not fetched: "
+            "set [fetch] allow_private_networks = true to check them"
+        )
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report["open_flags"].items()))
     print(f"open flags: {counts or 'none'}")
 

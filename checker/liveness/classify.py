@@ -61,6 +61,7 @@ _BLOCKED_STATUS = {
     451: ("legal", "unavailable for legal reasons (HTTP 451)"),
 }
 _CHALLENGE_STATUSES = (400, 403, 406, 429, 503)
+PRIVATE_HINT = "; to check sources on private networks set [fetch] allow_private_networks = true"
 
 
 def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Liveness:
@@ -73,7 +74,10 @@ def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Livene
         return Liveness(ALIVE, "not_modified", detail)
     if result.error is not None and result.error is not FetchErrorKind.TOO_LARGE:
         state, reason = _ERRORS[result.error]
-        return Liveness(state, reason, detail | {"cue": result.error_message or reason})
+        cue = result.error_message or reason
+        if result.error is FetchErrorKind.FORBIDDEN_ADDRESS:
+            cue += PRIVATE_HINT
+        return Liveness(state, reason, detail | {"cue": cue})
     status = result.status
     if status is None:
         return Liveness(TRANSIENT, "no_answer", detail | {"cue": "no answer"})
