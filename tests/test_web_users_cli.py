@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,19 @@ def test_mistakes_are_one_line(
     assert run(url, *args, stdin=stdin) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_worker_once_and_check_report_the_same_open_flags(
+    seeded: object, db: Database, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import update
+
+    from store.tables import Source
+
+    with db.engine.begin() as conn:  # nothing due: only the summaries are compared
+        conn.execute(update(Source).values(next_check_at=datetime(2999, 1, 1, tzinfo=UTC)))
+    assert main(["--db", db_url, "check"]) == 0
+    check_line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert main(["--db", db_url, "worker", "--once"]) == 0
+    worker_line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert check_line.startswith("open flags: 1 dead") and worker_line == check_line

@@ -82,7 +82,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         _run_monitor(settings, mode=mode, concurrency=args.concurrency, listen=args.listen)
     )
     if args.once:
-        print_check_report(report | {"open_flags": {}})
+        print_check_report(report)
     return 0
 
 
@@ -149,6 +149,11 @@ async def _run_monitor(
         merged["errors"] += report.errors
         for state, n in report.states.items():
             merged["states"][state] = merged["states"].get(state, 0) + n
+    if mode == "once":  # the same summary as `check`: what is open now
+        from store.flags import count_open_by_kind
+
+        with open_db(settings) as db:
+            merged["open_flags"] = db.run(count_open_by_kind)
     return merged
 
 
