@@ -244,3 +244,47 @@ async def test_serve_answers_healthz_and_metrics_and_stops_on_sigterm(
     assert code == 0, output
     assert set(checks_per_source(db).values()) == {1}
     assert held_leases(db) == []
+
+
+async def test_a_worker_logs_a_line_per_check_with_v(
+    db: Database, db_url: str, site: Site, tmp_path: Path
+) -> None:
+    urls = [site.url("page", i) for i in range(3)]
+    seed_sources(db, urls, due_now())
+    config = write_config(tmp_path / "c.toml")
+    code, output = await finish(await start(config, db_url, "-v", "worker", "--once"))
+    assert code == 0, output
+    for url in urls:
+        assert f"checked {url}: alive" in output
+    assert "checked 3 source(s): 3 alive" in output
+
+
+async def test_check_shows_progress_on_a_terminal_only(
+    db: Database, db_url: str, site: Site, tmp_path: Path
+) -> None:
+    import pty
+    import select
+
+    seed_sources(db, [site.url("page", i) for i in range(4)], due_now())
+    config = write_config(tmp_path / "c.toml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHECK_")}
+    leader, follower = pty.openpty()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "checker.cli", "--config", str(config), "--db", db_url, "check",
+        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=follower,
+    )  # fmt: skip
+    os.close(follower)
+    out, _ = await proc.communicate()
+    shown = b""
+    while select.select([leader], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"checked 4/4 sources" in shown and b"left" in shown  # on the terminal
+    assert b"/4 sources" not in out  # the report on stdout stays clean for a pipe

@@ -7,6 +7,8 @@ transaction where it writes, and prints a summary (or JSON with --json).
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from typing import Any
 
 from checker.cli.common import (
@@ -106,8 +108,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             }
         from checker.engine import CheckRun, open_checker
 
+        total = await db.read(_count_to_check, args.all)
+        progress = Progress(total) if sys.stderr.isatty() else None
         async with open_checker(settings) as checker:
-            report = await CheckRun(db, settings, checker).run_once(due_only=not args.all)
+            run = CheckRun(db, settings, checker, on_checked=progress)
+            report = await run.run_once(due_only=not args.all)
+        if progress is not None:
+            progress.done()
         return report.as_dict()
 
     with open_db(settings, existing=True) as db:
@@ -119,6 +126,40 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print_check_report(report)
     return 0
+
+
+class Progress:
+    """One line on a terminal's stderr: checked / total, rate, time left."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, report: Any) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2 and report.checked < self.total:
+            return
+        self.shown = now
+        rate = report.checked / max(now - self.started, 1e-6)
+        left = max(self.total - report.checked, 0) / rate if rate else 0.0
+        sys.stderr.write(
+            f"\rchecked {report.checked}/{self.total} sources, {rate:.1f}/s, "
+            f"about {left:.0f} s left   "
+        )
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()
+
+
+def _count_to_check(session: Any, every: bool) -> int:
+    from datetime import UTC, datetime
+
+    from store.sources import count_due
+
+    return count_due(session, datetime(9999, 1, 1, tzinfo=UTC) if every else datetime.now(UTC))
 
 
 def _anything_to_check(session: Any, every: bool) -> bool:

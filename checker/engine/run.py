@@ -119,6 +119,8 @@ class CheckRun:
     name: str = ""  # lease owner; default: the pipeline's worker name
     metrics: Metrics = field(default_factory=Metrics)
     report: RunReport = field(default_factory=RunReport)
+    # called after each written check with the report so far (a progress display)
+    on_checked: Callable[[RunReport], None] | None = None
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _slot_freed: asyncio.Event | None = field(default=None, init=False)
 
@@ -316,6 +318,13 @@ class CheckRun:
     def _count(self, task: SourceTask, outcome: SourceOutcome, opened: int, resolved: int) -> None:
         state = outcome.liveness.state.value
         self.report.checked += 1
+        log.info(
+            "checked %s: %s%s, %.0f ms",
+            task.url,
+            state,
+            f" ({outcome.liveness.reason})" if outcome.liveness.reason else "",
+            outcome.elapsed_ms,
+        )
         # An answering source we cannot read is no "alive" all-clear in the summary.
         self.report.states["unreadable" if outcome.detail.get("unreadable") else state] += 1
         self.metrics.checks.labels(state=state).inc()
@@ -335,6 +344,8 @@ class CheckRun:
                     "next_check_at": outcome.next_check_at.isoformat(),
                 }
             )
+        if self.on_checked is not None:
+            self.on_checked(self.report)
 
     def _record(self, session: Session, outcome: SourceOutcome) -> tuple[RecordedCheck, float]:
         """Write one result (in the writer thread); also returns the time it took there."""
