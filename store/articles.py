@@ -29,6 +29,7 @@ class ImportSummary:
     citations_unchanged: int = 0
     citations_updated: int = 0
     citations_retired: int = 0
+    replacements_kept: int = 0  # citations an editor pointed at another source, kept so
     sources_added: int = 0
     article_ids: list[int] = field(default_factory=list)
 
@@ -93,12 +94,16 @@ def _sync_citations(
     now: datetime,
     summary: ImportSummary,
 ) -> None:
-    existing = {
-        c.key: c for c in session.exec(select(Citation).where(Citation.article_id == article_id))
-    }
+    rows = list(session.exec(select(Citation).where(Citation.article_id == article_id)))
+    existing = {c.key: c for c in rows}
+    # what the article's own URLs were before an editor replaced them: the editor's wins
+    replaced = {c.replaces_key: c for c in rows if c.replaces_key and c.retired_at is None}
     seen: set[str] = set()
     for position, cit in enumerate(incoming):
         key = citation_key(cit.url, cit.claim)
+        if key in replaced and key not in existing:
+            key = replaced[key].key
+            summary.replacements_kept += 1
         if key in seen:
             continue
         seen.add(key)

@@ -111,6 +111,9 @@ def replace_source(
     ).first()
     if clash is not None:
         raise EditError(f"the article already cites {url} for this claim (citation {clash[0]})")
+    # The article still cites the old URL: its key is kept, so that a re-import of the
+    # article finds this citation and keeps the editor's replacement.
+    citation.replaces_key = citation.replaces_key or citation.key
     citation.source_id, citation.key = target.id, key
     citation.evidence, citation.baseline_snapshot_id = None, None
     citation.support_score = citation.support_label = citation.support_passage = None

@@ -95,6 +95,9 @@ class Citation(SQLModel, table=True):
     support_hash: str | None = Field(default=None, max_length=64)
     # last check that saw the source's own content, and since when (and why) none has:
     # a rate limit, a consent or login wall, a paywall hiding the evidence, ...
+    # set when an editor replaced the source: the key the article's own URL gives, so a
+    # re-import of the unchanged article keeps the editor's choice
+    replaces_key: str | None = Field(default=None, max_length=64)
     verified_at: datetime | None = _time(nullable=True)
     unverified_since: datetime | None = _time(nullable=True)
     unverified_reason: str | None = Field(default=None, max_length=32)

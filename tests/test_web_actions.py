@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from store.tables import Citation, Flag, FlagEvent, Source
-from tests.web_fixtures import ARCHIVE, NOW, Client, Seeded, csrf_of, sign_in_directly
+from tests.web_fixtures import ARCHIVE, NOW, SOURCES, Client, Seeded, csrf_of, sign_in_directly
 
 
 async def _act(client: Client, flag_id: int, **form: str) -> tuple[int, str]:
@@ -176,3 +176,33 @@ async def test_counts_follow_an_editors_action_at_once(editor: Client, seeded: S
     assert "dead <b>1</b>" in await (await editor.get("/")).text()
     await _act(editor, seeded.dead_flag, action="resolve")
     assert "dead <b>0</b>" in await (await editor.get("/")).text()
+
+
+def test_a_re_import_keeps_the_editors_replacement(seeded: Seeded) -> None:
+    """The article still cites the dead URL; re-importing it must not undo the editor's
+    "Replace source": the citation keeps pointing at the replacement, nothing retires,
+    no dead citation comes back, and the summary says so."""
+    from store.articles import import_articles
+    from store.editing import replace_source
+    from tests.web_fixtures import _article
+
+    seeded.db.run(
+        lambda s: replace_source(
+            s, seeded.dead_flag, actor="editor", now=NOW, new_url="https://mirror.example/r"
+        )
+    )
+    summary = seeded.db.run(lambda s: import_articles(s, [_article()], NOW))
+    assert summary.replacements_kept == 1
+    assert (summary.citations_added, summary.citations_retired) == (0, 0)
+    live = seeded.db.run(
+        lambda s: sorted(
+            url
+            for url, retired in s.execute(
+                select(Source.url, Citation.retired_at).join(
+                    Citation, Citation.source_id == Source.id
+                )
+            )
+            if retired is None
+        )
+    )
+    assert "https://mirror.example/r" in live and SOURCES["dead"] not in live

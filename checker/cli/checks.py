@@ -87,8 +87,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         f"imported {len(articles)} article(s) from {args.file}: "
         f"{summary.articles_added} new, {summary.articles_updated} updated; citations: "
         f"{summary.citations_added} added, {summary.citations_unchanged} unchanged, "
-        f"{summary.citations_updated} updated, {summary.citations_retired} retired; "
-        f"{summary.sources_added} new source(s)"
+        f"{summary.citations_updated} updated, {summary.citations_retired} retired"
+        + (
+            f", kept {summary.replacements_kept} editor's replacement(s)"
+            if summary.replacements_kept
+            else ""
+        )
+        + f"; {summary.sources_added} new source(s)"
     )
     return 0
 

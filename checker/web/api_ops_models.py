@@ -47,6 +47,9 @@ class ImportSummary(Reply):
     citations_unchanged: Count
     citations_updated: Count
     citations_retired: Count
+    replacements_kept: Count = Field(
+        description="citations an editor pointed at another source, kept as the editor chose"
+    )
     sources_added: Count
     article_ids: list[Id] = Field(description="the imported articles, in input order")
     articles: Count = Field(description="articles read from the input")
