@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web_fixtures import ARCHIVE, HOSTILE, Client, Seeded
+from tests.web_fixtures import ARCHIVE, HOSTILE, Client, Seeded, csrf_of
 
 
 async def test_every_page_needs_a_login(anon: Client, seeded: Seeded) -> None:
@@ -72,6 +72,24 @@ async def test_flag_page_shows_what_happened_and_the_diff(editor: Client, seeded
     assert "301 https://gone.example/report" in dead  # redirect chain of the check
     assert ARCHIVE in dead
     assert "not found" in dead
+
+
+async def test_a_dead_link_page_says_what_we_know_now_and_what_was_last_seen(
+    editor: Client, seeded: Seeded
+) -> None:
+    dead = await (await editor.get(f"/flags/{seeded.dead_flag}")).text()
+    assert (
+        "When last seen" in dead
+        and "The budget rose 3 percent" not in dead.split("Now</h3>")[1][:300]
+    )
+    assert "Support score" not in dead  # no stale all-clear for a source that is gone
+    assert "Failing since 2026-" in dead and " UTC (" in dead  # a human time, with its zone
+    token = await csrf_of(editor, f"/flags/{seeded.dead_flag}")
+    await editor.post(
+        f"/flags/{seeded.dead_flag}/action", data={"csrf_token": token, "action": "resolve"}
+    )
+    resolved = await (await editor.get(f"/flags/{seeded.dead_flag}")).text()
+    assert "Failing since" not in resolved
 
 
 async def test_hostile_source_content_is_escaped_everywhere(editor: Client, seeded: Seeded) -> None:

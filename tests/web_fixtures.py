@@ -107,7 +107,17 @@ def seed(db: Database) -> Seeded:
         return out
 
     found = db.run(ids)
-    dead = FlagSpec(FlagKind.DEAD, Severity.HIGH, {"reason": "not_found", "archived_url": ARCHIVE})
+    dead = FlagSpec(
+        FlagKind.DEAD,
+        Severity.HIGH,
+        {
+            "reason": "not_found",
+            "archived_url": ARCHIVE,
+            "cue": "HTTP 404 Not Found",
+            "failing_since": T0.isoformat(),
+            "failures": 3,
+        },
+    )
     edited = FlagSpec(
         FlagKind.EVIDENCE_CHANGED,
         Severity.HIGH,

@@ -22,8 +22,14 @@ ENV = jinja2.Environment(
 )
 
 
-def when(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "—"
+def when(value: datetime | str | None) -> str:
+    """A time as people read it, saying its zone: "2026-01-07 09:00 UTC"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
 def age(value: datetime | None, now: datetime) -> str:
@@ -37,6 +43,7 @@ def age(value: datetime | None, now: datetime) -> str:
 
 
 ENV.filters["when"] = when
+ENV.filters["iso"] = lambda value: datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 ENV.filters["label"] = lambda value: str(value or "").replace("_", " ")
 
 
