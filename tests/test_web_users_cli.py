@@ -81,3 +81,37 @@ def test_worker_once_and_check_report_the_same_open_flags(
     assert main(["--db", db_url, "worker", "--once"]) == 0
     worker_line = capsys.readouterr().out.strip().splitlines()[-1]
     assert check_line.startswith("open flags: 1 dead") and worker_line == check_line
+
+
+def test_user_administration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Revoke tokens, reset a password, change a role, disable and enable a user."""
+    from checker.web.accounts import check_password, token_principal
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert run(url, "add", "ann", "--role", "editor", "--password-stdin", stdin="first pass\n") == 0
+    assert run(url, "token", "ann", "--label", "ci") == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    db = Database(url)
+    now = datetime.now(UTC)
+
+    def principal() -> object:
+        return db.run(lambda s: token_principal(s, token, now))
+
+    try:
+        assert run(url, "set-role", "ann", "admin") == 0
+        assert getattr(principal(), "role", None) == "admin"
+        assert run(url, "disable", "ann") == 0
+        assert principal() is None  # a disabled user's tokens stop working
+        assert db.run(lambda s: check_password(s, "ann", "first pass", "a", now)) is None
+        assert run(url, "enable", "ann") == 0 and principal() is not None
+        assert run(url, "set-password", "ann", "--password-stdin", stdin="second pass\n") == 0
+        assert db.run(lambda s: check_password(s, "ann", "first pass", "b", now)) is None
+        assert db.run(lambda s: check_password(s, "ann", "second pass", "c", now)) is not None
+        assert run(url, "revoke-token", "ann", "--label", "ci") == 0
+        assert principal() is None
+        capsys.readouterr()
+        assert run(url, "revoke-token", "ann") == 1  # nothing left to revoke: one line
+        assert "has no active token" in capsys.readouterr().err
+        assert run(url, "set-role", "ghost", "admin") == 1
+    finally:
+        db.close()

@@ -1,4 +1,5 @@
-"""`citecheck users add|token|list`: dashboard accounts and API tokens."""
+"""`citecheck users …`: dashboard accounts and API tokens: add, token, list, set-password,
+set-role, disable / enable, revoke-token."""
 
 from __future__ import annotations
 
@@ -31,6 +32,27 @@ def register(sub: Any) -> None:
     token.add_argument("name", help="the user the token acts as")
     token.add_argument("--label", default="", help="what the token is for")
     token.set_defaults(handler=cmd_token)
+    password = users.add_parser("set-password", help="give a user a new password")
+    password.add_argument("name", help="the user")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(handler=cmd_set_password)
+    role = users.add_parser("set-role", help="change what a user may do")
+    role.add_argument("name", help="the user")
+    role.add_argument("role", choices=("viewer", "editor", "admin"), help="the new role")
+    role.set_defaults(handler=cmd_set_role)
+    for verb, what in (
+        ("disable", "stop a user signing in or using tokens"),
+        ("enable", "undo disable"),
+    ):
+        toggle = users.add_parser(verb, help=what)
+        toggle.add_argument("name", help="the user")
+        toggle.set_defaults(handler=cmd_toggle, disabled=verb == "disable")
+    revoke = users.add_parser("revoke-token", help="revoke a user's API tokens")
+    revoke.add_argument("name", help="the user")
+    revoke.add_argument("--label", help="only the tokens with this label (default: all)")
+    revoke.set_defaults(handler=cmd_revoke)
     ls = users.add_parser("list", help="list users")
     ls.add_argument("--json", action="store_true", help="print a JSON list")
     ls.set_defaults(handler=cmd_list)
@@ -81,6 +103,52 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
             raise UserError(str(exc)) from None
     print(token)
     print(f"API token for {args.name}: store it now, it is not shown again", file=sys.stderr)
+    return 0
+
+
+def _account_change(settings: Settings, change: Any) -> Any:
+    """Run an account change in one transaction; its mistakes are one line."""
+    from checker.cli.common import open_db
+    from checker.web.accounts import AccountError
+
+    with open_db(settings, existing=True) as db:
+        try:
+            return db.run(change)
+        except AccountError as exc:
+            raise UserError(str(exc)) from None
+
+
+def cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.web.accounts import set_password
+
+    password = _password(args.password_stdin)
+    _account_change(settings, lambda s: set_password(s, args.name, password))
+    print(f"password of {args.name} changed; their browsers are signed out")
+    return 0
+
+
+def cmd_set_role(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.web.accounts import set_role
+
+    _account_change(settings, lambda s: set_role(s, args.name, args.role))
+    print(f"{args.name} is now {args.role}")
+    return 0
+
+
+def cmd_toggle(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.web.accounts import set_disabled
+
+    _account_change(settings, lambda s: set_disabled(s, args.name, args.disabled))
+    print(f"{args.name} {'disabled' if args.disabled else 'enabled'}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.web.accounts import revoke_tokens
+
+    now = datetime.now(UTC)
+    count = _account_change(settings, lambda s: revoke_tokens(s, args.name, args.label, now))
+    print(f"revoked {count} token(s) of {args.name}")
     return 0
 
 

@@ -8,10 +8,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlmodel import Session, col
 
 from store.auth_tables import ROLES, ApiToken, LoginAttempt, User, WebSession
@@ -71,6 +72,58 @@ def add_user(session: Session, name: str, password: str, role: str, now: datetim
 
 def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(col(User.name))).scalars())
+
+
+def _user(session: Session, name: str) -> User:
+    user: User | None = session.execute(
+        select(User).where(col(User.name) == name)
+    ).scalar_one_or_none()
+    if user is None or user.id is None:
+        raise AccountError(f"no user named {name!r}: see `citecheck users list`")
+    return user
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.user_id) == user.id))
+
+
+def set_password(session: Session, name: str, password: str) -> None:
+    """A new password; the user's browsers are signed out."""
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    user = _user(session, name)
+    user.password_hash = HASHER.hash(password)
+    _end_sessions(session, user)
+
+
+def set_role(session: Session, name: str, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    _user(session, name).role = role
+
+
+def set_disabled(session: Session, name: str, disabled: bool) -> None:
+    """A disabled user cannot sign in and their tokens stop working (kept, not revoked)."""
+    user = _user(session, name)
+    user.disabled = disabled
+    if disabled:
+        _end_sessions(session, user)
+
+
+def revoke_tokens(session: Session, name: str, label: str | None, now: datetime) -> int:
+    """Revoke the user's tokens with this label (all of them when None); how many."""
+    user = _user(session, name)
+    stmt = update(ApiToken).where(
+        col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
+    )
+    if label is not None:
+        stmt = stmt.where(col(ApiToken.name) == label)
+    result: CursorResult[Any] = session.execute(stmt.values(revoked_at=now))  # type: ignore[assignment]
+    count = int(result.rowcount)
+    if count == 0:
+        which = f" labelled {label!r}" if label is not None else ""
+        raise AccountError(f"user {name!r} has no active token{which}")
+    return count
 
 
 def create_token(session: Session, user_name: str, label: str, now: datetime) -> str:
