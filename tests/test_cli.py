@@ -228,3 +228,15 @@ def test_check_says_how_to_allow_sources_on_private_networks(
     assert run(capsys, *db, "import", str(articles))[0] == 0
     code, out, _ = run(capsys, *db, "check", "--all")
     assert code == 0 and "set [fetch] allow_private_networks = true" in out
+
+
+def test_a_file_without_its_url_is_imported_with_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    story = tmp_path / "story.md"
+    story.write_text("The council approved it [1].\n\n[1]: https://a.example/report\n")
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    code, _, err = run(capsys, *db, "import", str(story))
+    assert code == 0 and "states no article URL" in err and "--article-url" in err
+    code, _, err = run(capsys, *db, "import", str(story), "--article-url", "https://p.example/s")
+    assert code == 0 and "warning" not in err

@@ -78,6 +78,14 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         articles = load_articles(args.file, args.format, args.refs, article_url=args.article_url)
     except IngestError as exc:
         raise UserError(str(exc)) from None
+    for article in articles:
+        if article.url.startswith("file:"):
+            print(
+                f"citecheck: warning: {args.file} states no article URL, so it is filed as "
+                f"{article.url}: importing it from elsewhere makes another article. Give it "
+                "`url:` front matter or --article-url URL",
+                file=sys.stderr,
+            )
     with open_db(settings) as db:
         summary = db.run(lambda s: import_articles(s, articles, utcnow()))
     if args.json:
