@@ -240,3 +240,20 @@ def test_a_file_without_its_url_is_imported_with_a_warning(
     assert code == 0 and "states no article URL" in err and "--article-url" in err
     code, _, err = run(capsys, *db, "import", str(story), "--article-url", "https://p.example/s")
     assert code == 0 and "warning" not in err
+
+
+def test_every_argument_has_help() -> None:
+    import argparse
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, where: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{where} {name}")
+            elif not isinstance(action, argparse._HelpAction) and not action.help:
+                missing.append(f"{where} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "citecheck")
+    assert missing == []

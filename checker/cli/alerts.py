@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
     }
     for name, enabled in (("enable", True), ("disable", False)):
         q = alerts.add_parser(name, help=helps[name])
-        q.add_argument("destination", metavar="DESTINATION")
+        q.add_argument("destination", metavar="DESTINATION", help="destination name")
         q.set_defaults(handler=cmd_enable, enabled=enabled)
 
 

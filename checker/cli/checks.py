@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
         choices=("open", "acknowledged", "muted", "resolved", "all"),
         help="open (default) includes acknowledged and muted flags not yet resolved",
     )
-    p.add_argument("--kind", choices=FLAG_KINDS)
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--kind", choices=FLAG_KINDS, help="only flags of this kind")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many flags (default 1000)")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_flags)
 
