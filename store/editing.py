@@ -23,7 +23,11 @@ FLAG_ACTIONS = ("acknowledge", "resolve", "mute", "unmute", "false_alarm")
 
 
 class EditError(ValueError):
-    """An action that cannot apply; the message says why in one line."""
+    """An action that cannot apply to the flag as it is now; the message says why."""
+
+
+class EditInputError(EditError):
+    """The request itself is wrong (an unknown action, a bad URL, a date in the past)."""
 
 
 def act_on_flag(
@@ -37,9 +41,9 @@ def act_on_flag(
     until: datetime | None = None,
 ) -> None:
     if action not in FLAG_ACTIONS:
-        raise EditError(f"unknown action {action!r}: use one of {', '.join(FLAG_ACTIONS)}")
+        raise EditInputError(f"unknown action {action!r}: use one of {', '.join(FLAG_ACTIONS)}")
     if action == "mute" and until is not None and until <= now:
-        raise EditError("mute until must be in the future")
+        raise EditInputError("mute until must be in the future")
     try:
         apply_action(session, flag_id, action, actor=actor, now=now, note=note or None, until=until)
     except FlagActionError as exc:
@@ -86,11 +90,11 @@ def replace_source(
     elif new_url and new_url.strip():
         wanted = new_url
     else:
-        raise EditError("replace needs a new URL or use_archive")
+        raise EditInputError("replace needs a new URL, or the archived copy")
     try:
         url = normalize_url(wanted)
     except BadUrl as exc:
-        raise EditError(f"new URL: {exc}") from None
+        raise EditInputError(f"new URL: {exc}") from None
     if url == old.url:
         raise EditError(f"the citation already points at {url}")
     target = session.execute(select(Source).where(col(Source.url) == url)).scalar_one_or_none()

@@ -143,7 +143,9 @@ async def test_actions_through_the_api(anon: Client, seeded: Seeded) -> None:
         ("[1]", 400),
         ('{"action": 5}', 400),
         ('{"note": "x"}', 400),
-        ('{"action": "mute", "mute_days": -1}', 409),
+        ('{"action": "mute", "mute_days": -1}', 422),  # a wrong request, not a conflict
+        ('{"action": "replace", "url": "ftp://x"}', 422),
+        ('{"action": "replace"}', 422),
     ],
 )
 async def test_bad_action_bodies(anon: Client, seeded: Seeded, body: str, status: int) -> None:

@@ -115,7 +115,9 @@ async def perform(
 ) -> str:
     """Carry out the action; returns a short past-tense phrase for the editor."""
     if req.action not in ACTIONS:
-        raise editing.EditError(f"unknown action {req.action!r}: use one of {', '.join(ACTIONS)}")
+        raise editing.EditInputError(
+            f"unknown action {req.action!r}: use one of {', '.join(ACTIONS)}"
+        )
     if req.action == "recheck":
         await db.write(lambda s: editing.request_recheck(s, flag_id, actor=actor, now=now))
         return "recheck requested: a worker will check the source shortly"
@@ -135,7 +137,7 @@ async def perform(
     until = None
     if req.action == "mute" and req.mute_days:
         if not 0 < req.mute_days <= 3650:
-            raise editing.EditError("mute days must be between 0 and 3650")
+            raise editing.EditInputError("mute days must be between 0 and 3650")
         until = now + timedelta(days=req.mute_days)
     await db.write(
         lambda s: editing.act_on_flag(

@@ -44,7 +44,7 @@ from checker.web.views_import import ImportProblem, run_import
 from store import alerts, dashboard, dashboard_detail
 from store import overview as stats
 from store.dashboard import QueryError
-from store.editing import EditError
+from store.editing import EditError, EditInputError
 
 PREFIX = "/api/v1"
 MAX_LIMIT = 500
@@ -129,7 +129,9 @@ async def flag_action(request: web.Request) -> web.Response:
         message = await perform(
             request.app[DB], flag_id, req, actor=principal.name, now=request.app[CLOCK]()
         )
-    except EditError as exc:
+    except EditInputError as exc:  # the request is wrong: 422, not a conflict
+        return fail(422, str(exc))
+    except EditError as exc:  # the flag's state does not allow it now
         return fail(409, str(exc))
     request.app[COUNTS].invalidate()
     detail = await request.app[DB].read(partial(dashboard_detail.flag_detail, checks=0), flag_id)

@@ -93,7 +93,8 @@ ERROR_CASES = {
     "401": "no valid API token",
     "403": "role too low",
     "404": "not found",
-    "409": "action refused",
+    "409": "action refused: the flag's state does not allow it now",
+    "422": "the request is wrong (a bad URL, an unknown action, a date in the past)",
 }
 
 
@@ -175,7 +176,7 @@ PATHS: dict[str, Any] = {
             "Act on a flag (editor role): acknowledge, resolve, mute, unmute, false_alarm, "
             "recheck, replace",
             ActionResult,
-            errors=("400", "403", "404", "409"),
+            errors=("400", "403", "404", "409", "422"),
             body=ActionBody,
             parameters=[_p("flag_id")],
         )
