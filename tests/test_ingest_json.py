@@ -131,7 +131,8 @@ def test_missing_url_names_article_and_ref_and_nothing_is_imported() -> None:
         ],
     }
     message = _error([good, bad])
-    assert message.startswith("articles.json: 2 problems, nothing was imported: ")
+    assert message.startswith("articles.json: 2 problems, nothing was imported:\n  - ")
+    assert len(message.splitlines()) == 3  # one problem per line
     assert (
         "article 2 ('https://news.example/bad'), citation 2 (ref 2): \"url\" is missing" in message
     )

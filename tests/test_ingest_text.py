@@ -270,3 +270,22 @@ def test_seed_with_a_references_section_added_as_the_error_suggests() -> None:
 def test_publication_dates_as_people_write_them(written: str) -> None:
     article = _one(f"Published: {written}\n\nPrices rose [1].\n\n[1] https://src.example/1")
     assert article.published_at == datetime(2025, 3, 14, tzinfo=UTC)
+
+
+def test_markers_on_later_lines_of_a_wrapped_paragraph_are_reported_at_their_line() -> None:
+    from checker.ingest import IngestError, parse_articles
+
+    text = (
+        "url: https://paper.example/story\n\n"
+        "The council approved the budget [1] and the mayor\n"
+        "signed it on Tuesday [2], officials said, while critics\n"
+        "objected to the cuts [3].\n"
+    )
+    with pytest.raises(IngestError) as info:
+        parse_articles(text.replace(" [1]", "").encode(), "text", name="story.txt")
+    assert "(first at line 4)" in str(info.value)  # [2] is on the wrapped paragraph's 2nd line
+    markdown = text.replace("[1]", "").replace("url: https", "---\nurl: https") + "\n"
+    markdown = markdown.replace("\n\nThe", "\n---\n\nThe")
+    with pytest.raises(IngestError) as info:
+        parse_articles(markdown.encode(), "markdown", name="story.md")
+    assert "(first at line 6)" in str(info.value)  # [2] is on the wrapped paragraph's 2nd line

@@ -40,10 +40,11 @@ class Problems:
         count = len(self.items)
         if count == 1:
             raise IngestError(f"{self.name}: {self.items[0]}; nothing was imported", self.items)
-        shown = "; ".join(self.items[:SHOWN_PROBLEMS])
-        more = f"; and {count - SHOWN_PROBLEMS} more" if count > SHOWN_PROBLEMS else ""
+        # One problem per line: several run together in one line are hard to act on.
+        shown = "".join(f"\n  - {item}" for item in self.items[:SHOWN_PROBLEMS])
+        more = f"\n  … and {count - SHOWN_PROBLEMS} more" if count > SHOWN_PROBLEMS else ""
         raise IngestError(
-            f"{self.name}: {count} problems, nothing was imported: {shown}{more}", self.items
+            f"{self.name}: {count} problems, nothing was imported:{shown}{more}", self.items
         )
 
 

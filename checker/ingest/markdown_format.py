@@ -72,7 +72,9 @@ def parse_markdown(
     paragraphs, headings = _paragraphs(body)
     links: list[Link] = []
     link_numbers = itertools.count(1)  # links without a marker are numbered in article order
-    blocks = [Block(_inline(raw, links, link_numbers), line) for line, raw in paragraphs]
+    blocks = [
+        Block(_inline(raw, links, link_numbers), line, sources) for line, raw, sources in paragraphs
+    ]
     citations = sentence_citations(blocks, links, references)
     title = meta.title or next(iter(headings), None) or guess_title(body) or Path(name).stem
     return finish_prose(
@@ -86,9 +88,13 @@ def parse_markdown(
     )
 
 
-def _paragraphs(body: Sequence[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
-    """(paragraphs as (first line, Markdown text), heading texts), code blocks left out."""
+def _paragraphs(
+    body: Sequence[tuple[int, str]],
+) -> tuple[list[tuple[int, str, tuple[tuple[int, str], ...]]], list[str]]:
+    """(paragraphs as (first line, Markdown text, numbered source lines), heading texts),
+    code blocks left out."""
     paragraphs: list[tuple[int, list[str]]] = []
+    sources: dict[int, list[tuple[int, str]]] = {}  # by first line
     headings: list[str] = []
     open_paragraph = False
     fence: str | None = None
@@ -115,10 +121,16 @@ def _paragraphs(body: Sequence[tuple[int, str]]) -> tuple[list[tuple[int, str]],
         if item or line.lstrip().startswith("|") or not open_paragraph:
             text = line[item.end() :] if item else line
             paragraphs.append((number, [_line_text(text.replace("|", " "))]))
+            sources[number] = [(number, line)]
             open_paragraph = True
             continue
         paragraphs[-1][1].append(_line_text(line))
-    return [(n, " ".join(parts).replace("\n ", "\n")) for n, parts in paragraphs], headings
+        sources[paragraphs[-1][0]].append((number, line))
+    joined = [
+        (n, " ".join(parts).replace("\n ", "\n"), tuple(sources.get(n, ())))
+        for n, parts in paragraphs
+    ]
+    return joined, headings
 
 
 def _line_text(line: str) -> str:

@@ -52,6 +52,11 @@ class Block:
 
     text: str
     line: int  # where it starts in the file
+    lines: tuple[tuple[int, str], ...] = ()  # its source lines, numbered, when it spans several
+
+    def line_of(self, fragment: str) -> int:
+        """The file line where `fragment` (a marker, say) first appears in this block."""
+        return next((n for n, text in self.lines if fragment in text), self.line)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,9 @@ def text_blocks(body: Sequence[tuple[int, str]]) -> list[Block]:
             continue
         continues = line[0].islower() or bool(MARKER.match(line))
         if blocks and previous and continues and not previous.endswith(_TERMINAL):
-            blocks[-1] = Block(f"{blocks[-1].text} {line}", blocks[-1].line)
+            last = blocks[-1]
+            lines = last.lines or ((last.line, last.text),)
+            blocks[-1] = Block(f"{last.text} {line}", last.line, (*lines, (number, line)))
         else:
             blocks.append(Block(line, number))
         previous = line
@@ -136,17 +143,17 @@ def sentence_citations(
     previous_claim = ""
     for block in blocks:
         for sentence in split_sentences(move_markers_before_stop(block.text)):
-            cited: list[tuple[str, str | None]] = []
+            cited: list[tuple[str, str | None, str]] = []  # (ref, url, the marker as written)
 
-            def take(match: re.Match[str], cited: list[tuple[str, str | None]] = cited) -> str:
+            def take(match: re.Match[str], cited: list[tuple[str, str | None, str]] = cited) -> str:
                 if match.group(3) is not None:
                     link = links[int(match.group(3))]
-                    cited.append((link.ref, link.url))
+                    cited.append((link.ref, link.url, match.group(0)))
                     return ""
                 refs = expand_marker(match)
                 if refs is None:
                     return match.group(0)  # "[1990-2020]" stays text
-                cited.extend((ref, None) for ref in refs)
+                cited.extend((ref, None, match.group(0)) for ref in refs)
                 return ""
 
             claim = clean_claim(_ANY_MARK.sub(take, sentence))
@@ -154,8 +161,8 @@ def sentence_citations(
                 previous_claim = claim
                 continue
             claim = claim if _has_words(claim) else previous_claim
-            for ref, url in cited:
-                _add(result, ref, url, claim, block.line, references)
+            for ref, url, marker in cited:
+                _add(result, ref, url, claim, block.line_of(marker), references)
             previous_claim = claim
     return result
 
