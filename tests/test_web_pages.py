@@ -133,3 +133,21 @@ async def test_overview_shows_counts_trend_chart_and_checks(editor: Client) -> N
     assert "<b>1</b> articles" in page
     assert "2026-01-05" in page  # the week both flags opened in
     assert "Workers" in page
+
+
+def test_charts_have_a_y_axis_and_labels_that_do_not_overlap() -> None:
+    from datetime import date, timedelta
+    from itertools import pairwise
+
+    from checker.web.render import bar_chart
+
+    weeks = [
+        {"week": date(2026, 1, 5) + timedelta(weeks=i), "opened": i * 3, "resolved": i}
+        for i in range(52)
+    ]
+    chart = bar_chart(weeks, ("opened", "resolved"), "week")
+    assert [value for _, value in chart.ticks] == ["0", "76", "153"]  # 0, half, peak
+    xs = [x for x, _ in chart.labels]
+    widest = max(len(text) for _, text in chart.labels) * 6.5
+    assert len(xs) > 4 and all(b - a >= widest for a, b in pairwise(xs))
+    assert all(bar.x >= chart.left for bar in chart.bars)  # no bar over the y axis labels

@@ -4,6 +4,7 @@ source text), value formatting, and the overview's inline SVG charts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -79,8 +80,18 @@ class Chart:
     width: int
     height: int
     bars: tuple[Bar, ...]
-    labels: tuple[tuple[float, str], ...]  # (x, text) under the axis
+    labels: tuple[tuple[float, str], ...]  # (x, text) under the x axis
     peak: int
+    left: int = 0  # the plot starts here: room for the y axis
+    ticks: tuple[tuple[float, str], ...] = ()  # (y, value) along the y axis
+
+    @property
+    def base(self) -> int:
+        return self.height - _LABEL_H
+
+
+_LABEL_H = 20  # room under the x axis for its labels
+_CHAR_W = 6.5  # a tick label character at 10 px
 
 
 def bar_chart(
@@ -90,25 +101,33 @@ def bar_chart(
     *,
     width: int = 640,
     height: int = 160,
-    label_every: int = 1,
     label_format: Any = str,
 ) -> Chart:
-    """Grouped bars, one group per point and one bar per series, scaled to the peak."""
+    """Grouped bars, one group per point and one bar per series, scaled to the peak,
+    with a y axis (0, half, peak) and as many x labels as fit without overlapping."""
     peak = max((int(p[s]) for p in points for s in series), default=0)
-    plot_h = height - 20
-    group_w = width / max(len(points), 1)
+    left = int(len(str(peak)) * _CHAR_W) + 10
+    plot_h = height - _LABEL_H - 6
+    plot_w = width - left
+    group_w = plot_w / max(len(points), 1)
     bar_w = max(group_w * 0.8 / len(series), 1.0)
+    texts = [str(label_format(p[label_key])) for p in points]
+    widest = max((len(t) for t in texts), default=1) * _CHAR_W + 8
+    label_every = max(1, math.ceil(widest / group_w))
     bars = []
     labels = []
+    base = height - _LABEL_H
     for i, point in enumerate(points):
         for j, name in enumerate(series):
             value = int(point[name])
             h = 0.0 if peak == 0 else plot_h * value / peak
-            x = i * group_w + group_w * 0.1 + j * bar_w
-            title = f"{label_format(point[label_key])}: {value} {name.replace('_', ' ')}"
+            x = left + i * group_w + group_w * 0.1 + j * bar_w
+            title = f"{texts[i]}: {value} {name.replace('_', ' ')}"
             bars.append(
-                Bar(round(x, 1), round(plot_h - h, 1), round(bar_w, 1), round(h, 1), name, title)
+                Bar(round(x, 1), round(base - h, 1), round(bar_w, 1), round(h, 1), name, title)
             )
         if i % label_every == 0:
-            labels.append((round(i * group_w + group_w / 2, 1), label_format(point[label_key])))
-    return Chart(width, height, tuple(bars), tuple(labels), peak)
+            labels.append((round(left + i * group_w + group_w / 2, 1), texts[i]))
+    steps = sorted({0, peak // 2, peak}) if peak else [0]
+    ticks = tuple((round(base - (plot_h * v / peak if peak else 0), 1), str(v)) for v in steps)
+    return Chart(width, height, tuple(bars), tuple(labels), peak, left, ticks)

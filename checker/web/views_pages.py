@@ -27,7 +27,6 @@ async def overview_page(request: web.Request) -> web.StreamResponse:
         data["hourly_checks"],
         ("checks",),
         "hour",
-        label_every=4,
         label_format=lambda h: h.strftime("%H:00"),
     )
     return render(request, "overview.html", data=data, counts=counts, weekly=weekly, hourly=hourly)

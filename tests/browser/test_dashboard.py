@@ -93,3 +93,23 @@ def test_editor_triages_a_dead_source(page: object, live_server: LiveServer) -> 
     article.click()
     expect(page.locator("table.citations")).to_contain_text(ARCHIVE[:40])
     page.screenshot(path=str(SHOTS / "06-article.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/overview", "/articles", "/alerts"])
+def test_pages_fit_a_phone_screen(page: object, live_server: LiveServer, path: str) -> None:
+    """At 390 px wide nothing is wider than the screen (tables scroll inside themselves);
+    a screenshot of each page is kept."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=name]", "editor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    name = path.strip("/") or "queue"
+    page.screenshot(path=str(SHOTS / f"phone-{name}.png"), full_page=True)
+    assert overflow <= 0, f"{path} is {overflow} px wider than a 390 px screen"
