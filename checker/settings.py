@@ -137,6 +137,7 @@ class WebSettings:
     secret_key: str = ""
     secure_cookies: bool = False
     page_size: int = 50
+    timezone: str = "UTC"  # times on the dashboard, e.g. "Europe/Berlin" (always labelled)
     metrics_token: str = ""  # /metrics on the dashboard port needs it (empty: off there)
     # Proxies whose X-Forwarded-Proto is believed (cookies are Secure behind https).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
@@ -200,7 +201,20 @@ def load_settings(
         if name == "database" and db_url:
             values["url"] = db_url
         sections[name] = _build(cls, values, f"{where}: [{name}]")
+    _check_timezone(sections["web"].timezone, where)
     return Settings(**sections, destinations=tuple(destinations))
+
+
+def _check_timezone(name: str, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{where}: [web] timezone {name!r} is not a known time zone "
+            "(an IANA name like 'UTC' or 'Europe/Berlin')"
+        ) from None
 
 
 # Variables read outside the sections: the config file, the database, the test database.

@@ -109,3 +109,9 @@ def test_a_misspelled_environment_variable_is_an_error_naming_the_real_one() -> 
     assert (
         load_settings(None, {"CITECHECK_FETCH_TIMEOUT_S": "5", "OTHER": "x"}).fetch.timeout_s == 5
     )
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    with pytest.raises(SettingsError, match="timezone 'Mars/Olympus' is not a known time zone"):
+        load_settings(None, {"CITECHECK_WEB_TIMEZONE": "Mars/Olympus"})
+    assert load_settings(None, {"CITECHECK_WEB_TIMEZONE": "Europe/Berlin"}).web.timezone

@@ -151,3 +151,20 @@ def test_charts_have_a_y_axis_and_labels_that_do_not_overlap() -> None:
     widest = max(len(text) for _, text in chart.labels) * 6.5
     assert len(xs) > 4 and all(b - a >= widest for a, b in pairwise(xs))
     assert all(bar.x >= chart.left for bar in chart.bars)  # no bar over the y axis labels
+
+
+async def test_times_are_shown_in_the_configured_zone_and_say_it(seeded: Seeded) -> None:
+    import dataclasses
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from checker.web.app import create_app
+    from tests.web_fixtures import NOW, sign_in_directly, web_settings
+
+    base = web_settings()
+    berlin = dataclasses.replace(base, web=dataclasses.replace(base.web, timezone="Europe/Berlin"))
+    app = create_app(berlin, seeded.db, clock=lambda: NOW)
+    async with TestClient(TestServer(app)) as client:
+        await sign_in_directly(client, seeded, "editor")
+        page = await (await client.get(f"/flags/{seeded.dead_flag}")).text()
+    assert "CET" in page and "UTC" not in page.split("<main")[1]  # January in Berlin

@@ -4,15 +4,17 @@ source text), value formatting, and the overview's inline SVG charts.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 from aiohttp import web
 
-from checker.web.keys import CLOCK, PRINCIPAL
+from checker.web.keys import CLOCK, PRINCIPAL, SETTINGS
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("checker.web", "templates"),
@@ -23,14 +25,19 @@ ENV = jinja2.Environment(
 )
 
 
-def when(value: datetime | str | None) -> str:
-    """A time as people read it, saying its zone: "2026-01-07 09:00 UTC"."""
+@jinja2.pass_context
+def when(context: jinja2.runtime.Context, value: datetime | str | None) -> str:
+    """A time as people read it, in the dashboard's zone and saying it:
+    "2026-01-07 09:00 UTC", "2026-01-07 10:00 CET"."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return str(value)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+    if value is None:
+        return "—"
+    zone: tzinfo = context.get("zone") or UTC
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def age(value: datetime | None, now: datetime) -> str:
@@ -48,6 +55,15 @@ ENV.filters["iso"] = lambda value: datetime.fromisoformat(str(value).replace("Z"
 ENV.filters["label"] = lambda value: str(value or "").replace("_", " ")
 
 
+@functools.cache
+def zone_of(name: str) -> tzinfo:
+    """The named time zone; an unknown name falls back to UTC (settings check it first)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     principal = request.get(PRINCIPAL)
     now = request.app[CLOCK]()
@@ -55,6 +71,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         user=principal,
         csrf_token=principal.csrf_token if principal else "",
         now=now,
+        zone=zone_of(request.app[SETTINGS].web.timezone),
         age=lambda v: age(v, now),
         path=request.path,
         **context,
