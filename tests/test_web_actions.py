@@ -206,3 +206,31 @@ def test_a_re_import_keeps_the_editors_replacement(seeded: Seeded) -> None:
         )
     )
     assert "https://mirror.example/r" in live and SOURCES["dead"] not in live
+
+
+async def test_an_admin_manages_users_on_the_dashboard(anon: Client, seeded: Seeded) -> None:
+    from checker.web.accounts import token_principal
+    from tests.web_fixtures import sign_in_directly
+
+    await sign_in_directly(anon, seeded, "admin")
+
+    async def post(**form: str) -> tuple[int, str]:
+        token = await csrf_of(anon, "/users")
+        response = await anon.post("/users", data={"csrf_token": token, **form})
+        return response.status, await response.text()
+
+    page = await (await anon.get("/users")).text()
+    assert "editor" in page and "viewer" in page
+    status, page = await post(op="set_role", name="viewer", role="editor")
+    assert status == 200 and "viewer is now editor." in page
+    status, page = await post(op="disable", name="editor")
+    assert status == 200 and "editor is disabled" in page
+    assert seeded.db.run(lambda s: token_principal(s, seeded.tokens["editor"], NOW)) is None
+    status, page = await post(op="disable", name="admin")
+    assert status == 400 and "cannot demote or disable yourself" in page
+    status, page = await post(op="set_password", name="viewer", password="short")
+    assert status == 400 and "at least 8 characters" in page
+
+
+async def test_editors_cannot_manage_users(editor: Client) -> None:
+    assert (await editor.get("/users")).status == 403

@@ -17,7 +17,15 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from checker.settings import Settings
-from checker.web import api, auth, views_alerts, views_flags, views_import, views_pages
+from checker.web import (
+    api,
+    auth,
+    views_alerts,
+    views_flags,
+    views_import,
+    views_pages,
+    views_users,
+)
 from checker.web.actions import OpenCounts
 from checker.web.csrf import csrf_protect
 from checker.web.keys import CLOCK, COUNTS, DB, SECRET, SETTINGS
@@ -116,6 +124,8 @@ def create_app(
     r.add_get("/sources/{source_id}", views_pages.source_page)
     r.add_get("/import", views_import.import_page)
     r.add_post("/import", views_import.import_submit)
+    r.add_get("/users", views_users.users_page)
+    r.add_post("/users", views_users.users_submit)
     r.add_get("/alerts", views_alerts.alerts_page)
     r.add_post("/alerts", views_alerts.alerts_submit)
     r.add_static("/static/", STATIC, append_version=False)
