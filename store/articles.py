@@ -8,7 +8,7 @@ flags resolve as "retired"), a new one is added and its source becomes due at on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,8 +42,13 @@ def citation_key(url: str, claim: str) -> str:
 
 
 def import_articles(
-    session: Session, articles: Sequence[ArticleIn], now: datetime
+    session: Session,
+    articles: Sequence[ArticleIn],
+    now: datetime,
+    on_article: Callable[[int], None] | None = None,
 ) -> ImportSummary:
+    """Import (or update) the articles in the caller's transaction; `on_article` hears how
+    many are done after each one (a progress display)."""
     summary = ImportSummary()
     sources = _sources_for(session, {c.url for a in articles for c in a.citations}, now, summary)
     for article_in in articles:
@@ -62,6 +67,8 @@ def import_articles(
         assert article.id is not None
         summary.article_ids.append(article.id)
         _sync_citations(session, article.id, article_in.citations, sources, now, summary)
+        if on_article is not None:
+            on_article(len(summary.article_ids))
     return summary
 
 

@@ -5,6 +5,7 @@ clean draining on SIGTERM, the health probe, and `serve`'s /healthz and /metrics
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -259,18 +260,15 @@ async def test_a_worker_logs_a_line_per_check_with_v(
     assert "checked 3 source(s): 3 alive" in output
 
 
-async def test_check_shows_progress_on_a_terminal_only(
-    db: Database, db_url: str, site: Site, tmp_path: Path
-) -> None:
+async def on_a_terminal(config: Path, db_url: str, *args: str) -> tuple[int, bytes, bytes]:
+    """Run citecheck with stderr on a pseudo-terminal: (exit code, stdout, what it showed)."""
     import pty
     import select
 
-    seed_sources(db, [site.url("page", i) for i in range(4)], due_now())
-    config = write_config(tmp_path / "c.toml")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHECK_")}
     leader, follower = pty.openpty()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "checker.cli", "--config", str(config), "--db", db_url, "check",
+        sys.executable, "-m", "checker.cli", "--config", str(config), "--db", db_url, *args,
         cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=follower,
     )  # fmt: skip
     os.close(follower)
@@ -285,6 +283,29 @@ async def test_check_shows_progress_on_a_terminal_only(
             break
         shown += chunk
     os.close(leader)
-    assert proc.returncode == 0
-    assert b"checked 4/4 sources" in shown and b"left" in shown  # on the terminal
+    assert proc.returncode is not None
+    return proc.returncode, out, shown
+
+
+async def test_check_and_import_show_progress_on_a_terminal_only(
+    db: Database, db_url: str, site: Site, tmp_path: Path
+) -> None:
+    seed_sources(db, [site.url("page", i) for i in range(4)], due_now())
+    config = write_config(tmp_path / "c.toml")
+    code, out, shown = await on_a_terminal(config, db_url, "check")
+    assert code == 0
+    assert b"4/4 sources checked" in shown and b"left" in shown  # on the terminal
     assert b"/4 sources" not in out  # the report on stdout stays clean for a pipe
+
+    feed = tmp_path / "more.json"
+    feed.write_text(
+        json.dumps(
+            [
+                {"url": f"https://paper.example/{i}", "title": "t",
+                 "citations": [{"ref": "1", "url": site.url("page", i), "claim": "c."}]}
+                for i in range(3)
+            ]
+        )
+    )  # fmt: skip
+    code, out, shown = await on_a_terminal(config, db_url, "import", str(feed))
+    assert code == 0 and b"3/3 articles imported" in shown and b"imported 3 article" in out

@@ -86,8 +86,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 "`url:` front matter or --article-url URL",
                 file=sys.stderr,
             )
+    progress = Progress(len(articles), "articles imported") if sys.stderr.isatty() else None
     with open_db(settings) as db:
-        summary = db.run(lambda s: import_articles(s, articles, utcnow()))
+        summary = db.run(lambda s: import_articles(s, articles, utcnow(), progress))
+    if progress is not None:
+        progress.done()
     if args.json:
         print_json(summary.as_dict())
         return 0
@@ -142,23 +145,25 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 class Progress:
-    """One line on a terminal's stderr: checked / total, rate, time left."""
+    """One line on a terminal's stderr: done / total, rate, time left."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, what: str = "sources checked") -> None:
         self.total = total
+        self.what = what
         self.started = time.monotonic()
         self.shown = 0.0
 
-    def __call__(self, report: Any) -> None:
+    def __call__(self, done: Any) -> None:
+        """`done`: a count, or a check run's report (its `checked`)."""
+        count = int(getattr(done, "checked", done))
         now = time.monotonic()
-        if now - self.shown < 0.2 and report.checked < self.total:
+        if now - self.shown < 0.2 and count < self.total:
             return
         self.shown = now
-        rate = report.checked / max(now - self.started, 1e-6)
-        left = max(self.total - report.checked, 0) / rate if rate else 0.0
+        rate = count / max(now - self.started, 1e-6)
+        left = max(self.total - count, 0) / rate if rate else 0.0
         sys.stderr.write(
-            f"\rchecked {report.checked}/{self.total} sources, {rate:.1f}/s, "
-            f"about {left:.0f} s left   "
+            f"\r{count}/{self.total} {self.what}, {rate:.1f}/s, about {left:.0f} s left   "
         )
         sys.stderr.flush()
 
