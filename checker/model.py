@@ -191,8 +191,11 @@ class SupportLabel(StrEnum):
 class Support:
     score: float  # 0..1
     label: SupportLabel
-    passages: tuple[str, ...]  # best evidence passage(s), best first
+    passages: tuple[str, ...]  # best evidence passage(s), best first: the aligned one
     backend: str
+    # what the aligned passage contradicts, as an editor reads it
+    # ("claim says 21, source says 12", "source negates 'give'")
+    mismatches: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- verdict

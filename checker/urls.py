@@ -20,7 +20,7 @@ MAX_URL_LENGTH = 2048  # the store's column width; longer URLs are almost always
 TRACKING_PARAMS = frozenset(
     """fbclid gclid gclsrc dclid gbraid wbraid msclkid yclid twclid ttclid li_fat_id
     mc_cid mc_eid igshid ref_src ref_url _ga _gl _hsenc _hsmi mkt_tok vero_id
-    oly_anon_id oly_enc_id rb_clickid s_cid wt_mc spm""".split()  # noqa: SIM905
+    oly_anon_id oly_enc_id rb_clickid s_cid wt_mc spm""".split()
 )
 TRACKING_PREFIXES = ("utm_", "pk_campaign", "pk_kwd", "hsa_")
 

@@ -143,6 +143,7 @@ def citation_dict(c: Citation) -> dict[str, Any]:
         "support_score": c.support_score,
         "support_label": c.support_label,
         "support_passage": c.support_passage,
+        "support_mismatches": c.support_mismatches,
         "support_backend": c.support_backend,
         "verified_at": c.verified_at,
         "unverified_since": c.unverified_since,

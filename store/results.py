@@ -93,6 +93,7 @@ def record_outcome(
             citation.support_score = result.support.score
             citation.support_label = result.support.label.value
             citation.support_passage = result.support.passages[0] if result.support.passages else ""
+            citation.support_mismatches = list(result.support.mismatches)
             citation.support_backend = result.support.backend
             citation.support_hash = outcome.content_hash
         if result.unseen is None:

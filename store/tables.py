@@ -91,6 +91,10 @@ class Citation(SQLModel, table=True):
     support_score: float | None = None
     support_label: str | None = Field(default=None, max_length=16)
     support_passage: str | None = None
+    # what the aligned passage contradicts ("claim says 21, source says 12"), if anything
+    support_mismatches: list[str] | None = Field(
+        default=None, sa_column=Column(JSONDoc, nullable=True)
+    )
     support_backend: str | None = Field(default=None, max_length=32)
     support_hash: str | None = Field(default=None, max_length=64)
     # last check that saw the source's own content, and since when (and why) none has:

@@ -18,7 +18,7 @@ from checker.text import split_sentences
 
 BLOCK_TAGS = frozenset(
     """p li dd dt blockquote td th h1 h2 h3 h4 h5 h6 figcaption pre div section article main
-    body ul ol dl table tr header footer aside nav figure details summary address""".split()  # noqa: SIM905
+    body ul ol dl table tr header footer aside nav figure details summary address""".split()
 )
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")

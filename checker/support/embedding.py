@@ -25,7 +25,7 @@ from checker.support import SupportBackendError, label_for
 from checker.support.cache import SupportCache, score_many_cached
 from checker.support.calibration import LogisticModel
 from checker.support.fitted import EMBEDDING_MODEL
-from checker.support.lexical import EVIDENCE_PASSAGES, LexicalReading, capped, read_pair
+from checker.support.lexical import LexicalReading, capped, read_pair
 from checker.support.signals import SIGNAL_NAMES
 
 EMBEDDING_SIGNAL_NAMES: tuple[str, ...] = (
@@ -165,8 +165,9 @@ class EmbeddingScorer:
                 Support(
                     score=score,
                     label=label_for(score, self.settings),
-                    passages=reading.candidates.best[:EVIDENCE_PASSAGES],
+                    passages=reading.passages,
                     backend=self.name,
+                    mismatches=reading.explanations,
                 )
             )
         return out

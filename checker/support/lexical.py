@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from checker.model import Support
 from checker.settings import SupportSettings
 from checker.support import label_for
+from checker.support.alignment import EMPTY, Alignment, align
 from checker.support.cache import SupportCache, score_many_cached
 from checker.support.calibration import LogisticModel
 from checker.support.candidates import TOP_SENTENCES, Candidates
 from checker.support.fitted import LEXICAL_MODEL
-from checker.support.signals import SIGNAL_NAMES, analyse_source, signals
+from checker.support.mismatches import Mismatch, find_mismatches
+from checker.support.signals import SIGNAL_NAMES, analyse_source, idf, signals
 
 # Passages reported as evidence: the best two sentences, enough to show a two-part match.
 EVIDENCE_PASSAGES = 2
@@ -33,14 +35,24 @@ MISSING_NUMBER_CAP = 0.45
 # OFF_TOPIC_CAP, under any sensible unsupported_threshold.
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_CAP = 0.1
+# A claim its aligned passage contradicts (another number, name, "not" or role in the
+# very sentence that carries it) is not supported, however well the rest matches.
+MISMATCH_CAP = 0.3
 _NUMBERS_MISSING = SIGNAL_NAMES.index("numbers_missing")
 _COVERAGE_SOURCE = SIGNAL_NAMES.index("coverage_source")
+_MISMATCHES = tuple(
+    SIGNAL_NAMES.index(name)
+    for name in ("figure_mismatches", "name_mismatches", "negation_mismatches", "role_swaps")
+)
 
 
 def capped(score: float, signals: Sequence[float]) -> float:
-    """`score`, held down when the claim's numbers or most of its words are not in the source."""
+    """`score`, held down when the claim's numbers or most of its words are not in the
+    source, or its aligned passage contradicts it."""
     if signals[_COVERAGE_SOURCE] < OFF_TOPIC_COVERAGE:
         score = min(score, OFF_TOPIC_CAP)
+    if any(signals[i] for i in _MISMATCHES):
+        score = min(score, MISMATCH_CAP)
     return min(score, MISSING_NUMBER_CAP) if signals[_NUMBERS_MISSING] >= 1 else score
 
 
@@ -50,12 +62,29 @@ class LexicalReading:
 
     candidates: Candidates
     signals: list[float]
+    alignment: Alignment = EMPTY
+    mismatches: tuple[Mismatch, ...] = ()
+
+    @property
+    def passages(self) -> tuple[str, ...]:
+        """The aligned passage first, then the best sentences it does not hold."""
+        best = self.candidates.best
+        if not self.alignment.passage:
+            return best[:EVIDENCE_PASSAGES]
+        rest = tuple(s for s in best if s not in self.alignment.passage)
+        return (self.alignment.passage, *rest)[:EVIDENCE_PASSAGES]
+
+    @property
+    def explanations(self) -> tuple[str, ...]:
+        return tuple(m.explain() for m in self.mismatches)
 
 
 def read_pair(claim: str, text: str, k: int = TOP_SENTENCES) -> LexicalReading:
     source = analyse_source(text)
     candidates = Candidates(source.sentences, tuple(source.index.rank(claim, k)))
-    return LexicalReading(candidates, signals(claim, source, candidates))
+    alignment = align(claim, candidates, lambda word: idf(word, source))
+    found = find_mismatches(alignment)
+    return LexicalReading(candidates, signals(claim, source, candidates, found), alignment, found)
 
 
 class LexicalScorer:
@@ -81,6 +110,7 @@ class LexicalScorer:
         return Support(
             score=score,
             label=label_for(score, self.settings),
-            passages=reading.candidates.best[:EVIDENCE_PASSAGES],
+            passages=reading.passages,
             backend=self.name,
+            mismatches=reading.explanations,
         )

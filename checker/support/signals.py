@@ -3,22 +3,25 @@
 A claim is supported when every fact in it is in the source, not merely its topic:
 a claim that adds a date, a number or a name the source lacks is at best partially
 supported. So the signals measure coverage of the claim's content words, numbers and
-names in the best sentences (alone and together) and in the whole source, and how
-much of the claim is missing. `signals()` returns them as a fixed-order vector that a
-fitted logistic model (see calibration.py) turns into a score.
+names in the best sentences (alone and together) and in the whole source, how
+much of the claim is missing, and what the claim's aligned passage contradicts.
+`signals()` returns them as a fixed-order vector that a fitted logistic model (see
+calibration.py) turns into a score.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.evidence.retrieval import PassageIndex
 from checker.support.candidates import Candidates, source_sentences
-from checker.text import STOPWORDS, content_words, entities, fold, negations, numbers, words
+from checker.support.mismatches import Mismatch, MismatchKind
+from checker.text import STOPWORDS, content_words, entities, fold, numbers, words
 
 SIGNAL_NAMES: tuple[str, ...] = (
     "coverage_best",  # idf-weighted share of claim words in the best sentence
@@ -36,8 +39,12 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "numbers_missing",  # how many of the claim's numbers the source lacks
     "names_top5",  # share of the claim's name words found in the five best sentences
     "bigrams_top5",  # share of the claim's word pairs found as pairs in the best sentences
-    "negation_mismatch",  # 1 when the claim and its best sentences disagree on negation
     "claim_length",  # log(1 + claim content words): long claims carry more to miss
+    # Measured in the aligned passage only (alignment.py, mismatches.py):
+    "figure_mismatches",  # claim figures (numbers, dates, units) the passage replaces
+    "name_mismatches",  # claim names the passage replaces with others
+    "negation_mismatches",  # negations or polarity ("rose"/"fell") that disagree
+    "role_swaps",  # who did what to whom, reversed
 )
 # Letters compared by the prefix signal: "elected" ~ "election", "married" ~ "marriage".
 PREFIX_LETTERS = 5
@@ -97,8 +104,15 @@ def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(tokens))
 
 
-def signals(claim: str, source: SourceAnalysis, candidates: Candidates) -> list[float]:
-    """The lexical signals of `claim` against `source`, in SIGNAL_NAMES order."""
+def signals(
+    claim: str,
+    source: SourceAnalysis,
+    candidates: Candidates,
+    mismatches: Sequence[Mismatch] = (),
+) -> list[float]:
+    """The lexical signals of `claim` against `source`, in SIGNAL_NAMES order.
+
+    `mismatches` are those found in the claim's aligned passage (`find_mismatches`)."""
     claim_words = content_words(claim)
     query = set(claim_words)
     count = max(len(source.sentences), 1)
@@ -129,8 +143,7 @@ def signals(claim: str, source: SourceAnalysis, candidates: Candidates) -> list[
 
     claim_numbers = _number_keys(claim)
     name_words = {w for name in entities(claim) for w in fold(name).split()}
-    best_text = " ".join(source.sentences[i] for i in ranked[:2])
-    negation_mismatch = bool(ranked) and bool(negations(claim)) != bool(negations(best_text))
+    kinds = Counter(m.kind for m in mismatches)
 
     return [
         coverage(union(ranked[:1])),
@@ -148,9 +161,17 @@ def signals(claim: str, source: SourceAnalysis, candidates: Candidates) -> list[
         float(len(claim_numbers - source.numbers)),
         _share_in_text(name_words, f" {' '.join(top5_words)} "),
         _share(_bigrams(claim_words), top5_pairs),
-        1.0 if negation_mismatch else 0.0,
         math.log1p(len(query)),
+        float(kinds[MismatchKind.FIGURE]),
+        float(kinds[MismatchKind.NAME]),
+        float(kinds[MismatchKind.NEGATION] + kinds[MismatchKind.POLARITY]),
+        float(kinds[MismatchKind.ROLE]),
     ]
+
+
+def idf(term: str, source: SourceAnalysis) -> float:
+    """How rare a (stemmed) word is among the source's sentences."""
+    return _idf(term, source, max(len(source.sentences), 1))
 
 
 def _idf(term: str, source: SourceAnalysis, count: int) -> float:

@@ -145,6 +145,8 @@ def support_conditions(
         "passages": list(support.passages[:3]),
         "backend": support.backend,
     }
+    if support.mismatches:
+        detail["mismatches"] = list(support.mismatches)
     if quote_missing:
         detail["quote_not_found"] = True
         return [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, detail)], frozenset(

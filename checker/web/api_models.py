@@ -78,7 +78,10 @@ class Citation(Reply):
     evidence_anchored: bool
     support_score: float | None
     support_label: SupportLabel | None
-    support_passage: str | None
+    support_passage: str | None = Field(description="the source passage the claim aligns with")
+    support_mismatches: list[str] | None = Field(
+        description="what that passage contradicts: 'claim says 21, source says 12', ..."
+    )
     support_backend: str | None
     verified_at: Time | None = Field(
         description="last check that read the source's own content for this citation"
