@@ -49,14 +49,17 @@ def sync_publication(session: Session, name: str, config: dict[str, Any], now: d
     return row.id
 
 
-def claim_poll(session: Session, publication_id: int, now: datetime, interval_s: float) -> bool:
-    """True when this caller owns the poll due now (nobody else polled it meanwhile)."""
-    stmt = (
-        update(Publication)
-        .where(col(Publication.id) == publication_id)
-        .where(or_(col(Publication.next_poll_at).is_(None), col(Publication.next_poll_at) <= now))
-        .values(next_poll_at=now + timedelta(seconds=interval_s))
-    )
+def claim_poll(
+    session: Session, publication_id: int, now: datetime, interval_s: float, force: bool = False
+) -> bool:
+    """True when this caller owns the poll due now (nobody else polled it meanwhile);
+    `force`: poll now whether due or not (a person asked for it)."""
+    stmt = update(Publication).where(col(Publication.id) == publication_id)
+    if not force:
+        stmt = stmt.where(
+            or_(col(Publication.next_poll_at).is_(None), col(Publication.next_poll_at) <= now)
+        )
+    stmt = stmt.values(next_poll_at=now + timedelta(seconds=interval_s))
     return int(session.exec(stmt).rowcount) == 1
 
 

@@ -4,6 +4,8 @@ fake web serves (tests/data/news-pages), for the discovery tests and benchmark."
 from __future__ import annotations
 
 import gzip
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +13,8 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from fakeweb import NewsArticle
+
+from checker.urls import BadUrl, normalize_url
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -102,3 +106,15 @@ def sitemap_index(children: Sequence[str]) -> str:
 
 def gz(text: str) -> bytes:
     return gzip.compress(text.encode(), mtime=0)
+
+
+def raw_href(body: bytes, base: str, target: str) -> bytes:
+    """The `href="..."` attribute, as the page spells it, of a link to `target`."""
+    for match in re.finditer(rb"""href=(["'])([^"']+)\1""", body):
+        try:
+            url = normalize_url(html.unescape(match.group(2).decode()), base)
+        except (BadUrl, UnicodeDecodeError):
+            continue
+        if url == target:
+            return match.group(0)
+    raise AssertionError(f"no link to {target} in the page")

@@ -5,13 +5,13 @@ re-import of each page."""
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from discover_fixtures import T0, Item, atom, gz, items_for, rss, sitemap_index, urlset
+from discover_fixtures import raw_href as link_attribute
 from fakeweb import FakeWeb, NewsArticle
 from sqlmodel import col, select
 
@@ -23,7 +23,6 @@ from checker.fetch import Fetcher
 from checker.ingest import IngestError, parse_articles
 from checker.model import ArticleIn
 from checker.settings import Settings
-from checker.urls import BadUrl, normalize_url
 from store.db import Database
 from store.discovery import publication_health
 from store.discovery_tables import DiscoveredArticle
@@ -103,14 +102,7 @@ def raw_href(web: FakeWeb, article: NewsArticle, target: str) -> str:
     """The `href="..."` attribute, as the page spells it, of a link to `target`."""
     page = web.page(NEWS, article.path)
     assert page is not None
-    for match in re.finditer(rb"""href=(["'])([^"']+)\1""", page.body):
-        try:
-            url = normalize_url(html.unescape(match.group(2).decode()), web.article_url(article))
-        except (BadUrl, UnicodeDecodeError):
-            continue
-        if url == target:
-            return match.group(0).decode()
-    raise AssertionError(f"no link to {target} on {article.path}")
+    return link_attribute(page.body, web.article_url(article), target).decode()
 
 
 def statuses(db: Database) -> dict[str, str]:

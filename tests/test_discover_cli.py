@@ -1,0 +1,121 @@
+"""`citecheck discover` as people run it: the real command against the fake web (served on
+127.0.0.1, since the command takes no resolver), then `check` and `flags`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+
+import pytest
+from discover_fixtures import items_for, raw_href, rss
+from fakeweb import FakeWeb, NewsArticle
+
+from checker.cli import main
+from checker.engine.pipeline import SourceChecker  # noqa: F401  (see test_discover_poll.py)
+from checker.ingest import IngestError, parse_articles
+
+HOST = "127.0.0.1"
+
+
+def citing_pages(web: FakeWeb, count: int) -> list[NewsArticle]:
+    found = []
+    for article in web.articles:
+        if "wsj.com" in article.original_url:
+            continue
+        try:
+            [parsed] = parse_articles(
+                article.html, "html", name="p.html", article_url=web.url(HOST, article.path)
+            )
+        except IngestError:
+            continue
+        if len(parsed.citations) >= 2:
+            found.append(article)
+        if len(found) == count:
+            return found
+    raise AssertionError("not enough citing pages in tests/data/news-pages")
+
+
+def config(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "citecheck.toml"
+    path.write_text(
+        "[fetch]\nallow_private_networks = true\nper_host_delay_s = 0.0\ntimeout_s = 5.0\n"
+        "[monitor]\nconfirm_failures = 1\n[archive]\nenabled = false\n"
+        '[extract]\nprocesses = 1\n[support]\nbackend = "lexical"\n' + body
+    )
+    return str(path)
+
+
+async def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = await asyncio.to_thread(main, list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def test_discover_once_imports_then_check_flags_a_dead_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with FakeWeb() as web:
+        web.add_host(HOST, "news")
+        story, cited = citing_pages(web, 2)
+        source = web.url(HOST, cited.path)
+        # Every link of the story is moved onto the fake web (the command resolves names
+        # for real, and a test talks to 127.0.0.1 only); one cites the other page.
+        body = re.sub(
+            rb"""(<a\b[^>]*?href=["'])(?:https?:)?//[^/"']+""",
+            f"\\1{web.url(HOST, '')}".encode(),
+            story.html,
+        )
+        url = web.url(HOST, "/2026/03/02/story.html")
+        [read] = parse_articles(body, "html", name="story.html", article_url=url)
+        first = raw_href(body, url, read.citations[0].url)
+        body = body.replace(first, f'href="{source}"'.encode())
+        web.set_page(HOST, "/2026/03/02/story.html", body)
+        web.set_page(HOST, "/feed.xml", rss(items_for([url], [story])))
+        cfg = config(
+            tmp_path,
+            f'[[publications]]\nname = "paper"\nfeeds = ["{web.url(HOST, "/feed.xml")}"]\n',
+        )
+        db = ["--config", cfg, "--db", f"sqlite:///{tmp_path / 'c.db'}"]
+
+        code, out, err = await run(capsys, *db, "discover", "--once")
+        assert (code, err) == (0, "")
+        first = out.splitlines()[0]
+        assert first.startswith("paper: 1 URL(s) listed, 0 unchanged; read 1: 1 new, 0 updated")
+        code, out, _ = await run(capsys, *db, "discover", "paper", "--once", "--json")
+        report = json.loads(out)
+        assert (report["listed"], report["unchanged"], report["read"]) == (1, 1, 0)
+
+        code, out, _ = await run(capsys, *db, "check", "--all")
+        code, out, _ = await run(capsys, *db, "flags", "--json", "--kind", "dead")
+        assert [f for f in json.loads(out) if f["source_url"] == source] == []
+        web.remove(HOST, cited.path)
+        code, out, _ = await run(capsys, *db, "check", "--all")
+        assert code == 0
+        code, out, _ = await run(capsys, *db, "flags", "--json", "--kind", "dead")
+        dead = [f for f in json.loads(out) if f["source_url"] == source]
+        assert [(f["article_url"], f["detail"]["reason"]) for f in dead] == [(url, "not_found")]
+
+
+@pytest.mark.parametrize(
+    ("body", "args", "message"),
+    [
+        ("", [], r"no publications to discover: add a \[\[publications\]\] table"),
+        (
+            '[[publications]]\nname = "paper"\nfeeds = ["https://paper.example/rss"]\n',
+            ["wire"],
+            r"no publication named 'wire' in the config; configured: paper",
+        ),
+    ],
+)
+def test_discover_mistakes_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, args: list[str], message: str
+) -> None:
+    cfg = config(tmp_path, body)
+    code = main(["--config", cfg, "--db", f"sqlite:///{tmp_path / 'c.db'}", "discover", *args])
+    _, err = capsys.readouterr()
+    assert code == 1
+    [line] = err.strip().splitlines()
+    assert line.startswith("citecheck: error: ")
+    assert re.search(message, line)
