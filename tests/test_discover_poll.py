@@ -4,6 +4,7 @@ re-import of each page."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from datetime import datetime, timedelta
@@ -17,8 +18,11 @@ from sqlmodel import col, select
 
 from checker.discover.config import PublicationSettings
 from checker.discover.poll import PollReport, poll_publication
+from checker.discover.runner import DiscoveryPoller
 from checker.engine import CheckRun, open_checker
+from checker.engine.metrics import Metrics
 from checker.engine.pipeline import SourceChecker  # noqa: F401  (see below)
+from checker.engine.worker import MonitorScheduler, run_workers
 from checker.fetch import Fetcher
 from checker.ingest import IngestError, parse_articles
 from checker.model import ArticleIn
@@ -382,3 +386,33 @@ async def check(db: Database, settings: Settings, web: FakeWeb, now: datetime) -
 
 def open_dead(db: Database) -> list[dict[str, Any]]:
     return db.run(lambda s: list_flags(s, FlagFilter(kind="dead")))
+
+
+async def test_the_scheduler_polls_a_publication_once_per_interval_across_processes(
+    db: Database, fetcher: Fetcher, fake_web: FakeWeb, citing: list[NewsArticle]
+) -> None:
+    web = fake_web
+    web.set_page(NEWS, "/feed.xml", rss(items_for([web.article_url(citing[0])], citing[:1])))
+    pub = publication(feeds=(web.url(NEWS, "/feed.xml"),), poll_interval_s=3600.0)
+    settings = dataclasses.replace(Settings(), fetch=fetcher.settings, publications=(pub,))
+    polled = asyncio.Event()
+    reports: list[PollReport] = []
+
+    def on_report(report: PollReport, took: float) -> None:
+        reports.append(report)
+        polled.set()
+
+    poller = DiscoveryPoller(db, settings, fetcher, on_report=on_report)
+    scheduler = MonitorScheduler([], db=db, settings=settings, metrics=Metrics())
+    scheduler.add_periodic(poller.poll_due_logged, 0.05, "discover")
+    stop = asyncio.Event()
+    serving = asyncio.create_task(run_workers(scheduler, stop))
+    await polled.wait()
+    # another process (or tick) finds the poll claimed until the interval has passed
+    other = DiscoveryPoller(db, settings, fetcher, on_report=on_report)
+    assert await other.poll(due_only=True) == []
+    stop.set()
+    await serving
+    assert [(r.publication, r.new) for r in reports] == [("paper", 1)]
+    [health] = db.run(lambda s: publication_health(s, T0))
+    assert (health["found"], health["imported"], health["failing"]) == (1, 1, 0)

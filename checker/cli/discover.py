@@ -69,7 +69,7 @@ async def _discover(
         if as_json:
             print_json(poll.as_dict() | {"seconds": round(took, 2)})
         else:
-            print(describe(poll, took), flush=True)
+            print(poll.describe(took, SHOWN_FAILURES), flush=True)
 
     async with Fetcher(settings.fetch) as fetcher:
         poller = DiscoveryPoller(
@@ -88,24 +88,6 @@ async def _discover(
         print(f"citecheck: watching {names}; stop with Ctrl-C", file=sys.stderr, flush=True)
         with stop_on_signals(stop):
             await poller.run(stop)
-
-
-def describe(poll: PollReport, took: float) -> str:
-    """A poll's counts on one line, then one line per problem and failing page."""
-    skipped = f" ({poll.not_articles} not article pages)" if poll.not_articles else ""
-    lines = [
-        f"{poll.publication}: {poll.listed} URL(s) listed{skipped}, {poll.unchanged} unchanged; "
-        f"read {poll.read}: {poll.new} new, {poll.updated} updated, "
-        f"{poll.not_modified} unchanged, {poll.no_citations} citing nothing, "
-        f"{poll.gone} gone, {poll.failed} failed, {poll.unreadable} unreadable; "
-        f"{poll.citations_added} citation(s) and {poll.sources_added} source(s) added "
-        f"in {took:.1f} s"
-    ]
-    lines += [f"  problem: {p}" for p in poll.problems]
-    lines += [f"  not read: {f}" for f in poll.failing[:SHOWN_FAILURES]]
-    if len(poll.failing) > SHOWN_FAILURES:
-        lines.append(f"  … and {len(poll.failing) - SHOWN_FAILURES} more pages not read")
-    return "\n".join(lines)
 
 
 class _Progress:

@@ -57,6 +57,23 @@ class PollReport:
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def describe(self, took: float, shown_failures: int = 20) -> str:
+        """The counts on one line, then one line per problem and per page not read."""
+        skipped = f" ({self.not_articles} not article pages)" if self.not_articles else ""
+        lines = [
+            f"{self.publication}: {self.listed} URL(s) listed{skipped}, "
+            f"{self.unchanged} unchanged; read {self.read}: {self.new} new, "
+            f"{self.updated} updated, {self.not_modified} unchanged, "
+            f"{self.no_citations} citing nothing, {self.gone} gone, {self.failed} failed, "
+            f"{self.unreadable} unreadable; {self.citations_added} citation(s) and "
+            f"{self.sources_added} source(s) added in {took:.1f} s"
+        ]
+        lines += [f"  problem: {p}" for p in self.problems]
+        lines += [f"  not read: {f}" for f in self.failing[:shown_failures]]
+        if len(self.failing) > shown_failures:
+            lines.append(f"  … and {len(self.failing) - shown_failures} more pages not read")
+        return "\n".join(lines)
+
 
 Progress = Callable[[PollReport, int], None]  # the report so far, pages still to read
 
