@@ -119,3 +119,55 @@ def test_discover_mistakes_are_one_line(
     [line] = err.strip().splitlines()
     assert line.startswith("citecheck: error: ")
     assert re.search(message, line)
+
+
+def _post(url: str, claim: str, source: str) -> str:
+    return f"---\ntitle: A post\nurl: {url}\n---\n\n{claim} [as reported]({source}).\n"
+
+
+def test_import_a_static_site_folder_and_a_glob(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "content"
+    (site / "posts" / "2026").mkdir(parents=True)
+    (site / ".git").mkdir()
+    (site / "posts" / "2026" / "rents.md").write_text(
+        _post("https://site.example/2026/rents", "Rents rose 4% last year", "https://a.example/r")
+    )
+    (site / "posts" / "buses.md").write_text(
+        _post("https://site.example/buses", "Two bus lines closed", "https://b.example/b")
+    )
+    (site / "posts" / "about.md").write_text("---\nurl: https://site.example/about\n---\nHi.\n")
+    (site / "notes.txt").write_text("not an article, and not markdown: skipped by the glob\n")
+    (site / ".git" / "x.md").write_text("# hidden\n")
+    (site / "logo.png").write_bytes(b"\x89PNG")
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}"]
+
+    code = main([*db, "import", str(site / "**" / "*.md"), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["articles_added"] == 2
+    assert err == f"citecheck: skipped {site / 'posts' / 'about.md'}: cites nothing\n"
+
+    # the folder: its article files (.md, .txt; not the .png), the same two articles
+    code = main([*db, "import", str(site)])
+    out, err = capsys.readouterr()
+    assert code == 0 and "imported 2 article(s) from 4 file(s): 0 new, 2 updated" in out
+
+
+def test_a_folder_import_is_all_or_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "content"
+    site.mkdir()
+    (site / "a.md").write_text(_post("https://site.example/a", "A rose 4%", "https://a.example/"))
+    (site / "b.md").write_text("Prices fell [as reported](https://b.example/).\n")  # no URL
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    code = main([*db, "import", str(site)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert f"- {site / 'b.md'}: states no public URL; give it `url:` front matter" in err
+    assert "nothing was imported" in err
+    assert not (tmp_path / "c.db").exists()  # not even a database was made
+    code = main([*db, "import", str(tmp_path / "nothing" / "*.md")])
+    assert code == 1 and "no files match" in capsys.readouterr().err
