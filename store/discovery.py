@@ -148,19 +148,15 @@ def record_poll(
     row.last_report = report
 
 
-def failing_articles(
-    session: Session, publication_id: int, limit: int = 50
-) -> list[dict[str, Any]]:
-    rows = session.exec(
-        select(DiscoveredArticle)
-        .where(DiscoveredArticle.publication_id == publication_id)
-        .where(col(DiscoveredArticle.status).in_(FAILING))
-        .order_by(col(DiscoveredArticle.url))
-        .limit(limit)
+def count_failing(session: Session, publication_id: int) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(DiscoveredArticle)
+            .where(col(DiscoveredArticle.publication_id) == publication_id)
+            .where(col(DiscoveredArticle.status).in_(FAILING))
+        ).one()
     )
-    return [
-        {"url": r.url, "status": r.status, "reason": r.reason, "failures": r.failures} for r in rows
-    ]
 
 
 def publication_health(session: Session, now: datetime) -> list[dict[str, Any]]:

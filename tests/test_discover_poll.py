@@ -283,8 +283,11 @@ async def test_a_page_that_404s_is_recorded_and_reported_until_it_returns(
         1,
         0,
     )
-    # re-read at the poll interval, then less and less often while it stays gone
-    assert (await poll(db, fetcher, pub, hours=0.1)).read == 0
+    # re-read at the poll interval, then less and less often while it stays gone; each
+    # poll's report counts it
+    report = await poll(db, fetcher, pub, hours=0.1)
+    assert (report.read, report.failing_total) == (0, 1)
+    assert "1 article page(s) of paper failed at their last read" in report.describe(0.1)
     assert (await poll(db, fetcher, pub, hours=0.3)).gone == 1
     web.restore(NEWS, story.path)
     assert (await poll(db, fetcher, pub, hours=0.4)).read == 0  # waits 30 min after 2 failures

@@ -53,6 +53,7 @@ class PollReport:
     sources_added: int = 0
     problems: list[str] = field(default_factory=list)
     failing: list[str] = field(default_factory=list)  # "URL: why", one per failing page
+    failing_total: int = 0  # pages whose last read failed, this poll or before
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -72,6 +73,11 @@ class PollReport:
         lines += [f"  not read: {f}" for f in self.failing[:shown_failures]]
         if len(self.failing) > shown_failures:
             lines.append(f"  … and {len(self.failing) - shown_failures} more pages not read")
+        if self.failing_total:
+            lines.append(
+                f"  {self.failing_total} article page(s) of {self.publication} failed at their "
+                "last read (gone, failed or unreadable); they are read again later"
+            )
         return "\n".join(lines)
 
 
@@ -126,6 +132,7 @@ async def poll_publication(
             on_progress(report, left)
 
     await asyncio.gather(*(one(*item) for item in todo))
+    report.failing_total = await db.read(discovery.count_failing, pub_id)
     await db.write(discovery.record_poll, pub_id, report.as_dict(), now)
     return report
 
