@@ -86,6 +86,10 @@ async def test_discover_once_imports_then_check_flags_a_dead_source(
         code, out, _ = await run(capsys, *db, "discover", "paper", "--once", "--json")
         report = json.loads(out)
         assert (report["listed"], report["unchanged"], report["read"]) == (1, 1, 0)
+        code, out, _ = await run(capsys, *db, "discover", "--status")
+        header, _, row = out.splitlines()
+        assert header.split()[:5] == ["publication", "found", "imported", "new", "today"]
+        assert row.split()[:5] == ["paper", "1", "1", "1", "0"]  # found, imported, new, failing
 
         code, out, _ = await run(capsys, *db, "check", "--all")
         code, out, _ = await run(capsys, *db, "flags", "--json", "--kind", "dead")

@@ -14,7 +14,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, Any
 
-from checker.cli.common import UserError, open_db, print_json, run_async
+from checker.cli.common import UserError, open_db, print_json, run_async, table
 from checker.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,10 +30,17 @@ def register(sub: Any) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="only these publications")
     p.add_argument("--once", action="store_true", help="poll now, then exit")
     p.add_argument("--json", action="store_true", help="print each poll's report as JSON")
+    p.add_argument(
+        "--status",
+        action="store_true",
+        help="print each publication's health (articles found, new today, failing, last poll)",
+    )
     p.set_defaults(handler=cmd_discover)
 
 
 def cmd_discover(args: argparse.Namespace, settings: Settings) -> int:
+    if args.status:
+        return _status(settings, as_json=args.json)
     publications = list(settings.publications)
     if not publications:
         raise UserError(
@@ -51,6 +58,36 @@ def cmd_discover(args: argparse.Namespace, settings: Settings) -> int:
         publications = [p for p in publications if p.name in args.names]
     with open_db(settings) as db:
         run_async(_discover(db, settings, publications, once=args.once, as_json=args.json))
+    return 0
+
+
+def _status(settings: Settings, *, as_json: bool) -> int:
+    from datetime import UTC, datetime
+
+    from store.discovery import publication_health
+
+    with open_db(settings, existing=True) as db:
+        rows = db.run(lambda s: publication_health(s, datetime.now(UTC)))
+    if as_json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("no publication polled yet: run `citecheck discover --once`")
+        return 0
+    body = [
+        [
+            r["name"],
+            str(r["found"]),
+            str(r["imported"]),
+            str(r["new_today"]),
+            str(r["failing"]),
+            (r["last_poll_at"] or "never")[:16].replace("T", " "),
+            str(r["problems"]),
+        ]
+        for r in rows
+    ]
+    headers = ["publication", "found", "imported", "new today", "failing", "last poll", "problems"]
+    print(table(body, headers, [16, 7, 8, 9, 7, 16, 8]))
     return 0
 
 
