@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from checker.discover.changes import merge_listed, why_read
 from checker.discover.config import PublicationSettings
@@ -33,6 +36,7 @@ from store.db import Database
 from store.discovery import Outcome
 
 _HTML = ("text/html", "application/xhtml+xml")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -177,7 +181,10 @@ async def _read_article(
             report.failing.append(f"{entry.url}: {why}")
         elif status == "no_citations":
             report.no_citations += 1
-    summary = await db.write(discovery.record_outcome, pub_id, outcome, now, article)
+    try:
+        summary = await db.write(discovery.record_outcome, pub_id, outcome, now, article)
+    except IntegrityError:  # another writer imported the same article meanwhile: update it
+        summary = await db.write(discovery.record_outcome, pub_id, outcome, now, article)
     if summary is not None:
         report.citations_added += summary.citations_added
         report.sources_added += summary.sources_added
@@ -214,6 +221,9 @@ async def _read_page(result: FetchResult, entry: Listed) -> tuple[str, str, Arti
         return "no_citations", "the article cites no source", None
     except IngestError as exc:
         return "unreadable", " ".join(str(exc).split())[:300], None
+    except Exception as exc:  # a reader bug must not stop the poll of the other pages
+        log.exception("reading %s failed", entry.url)
+        return "unreadable", f"the HTML reader failed ({type(exc).__name__})", None
     if article.published_at is None and entry.published_at is not None:
         article = dataclasses.replace(article, published_at=entry.published_at)
     return "imported", "", article

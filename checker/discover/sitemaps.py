@@ -98,7 +98,7 @@ def parse_sitemap(body: bytes, *, url: str) -> Listing:
                             title=fields.get("title", ""),
                         )
                     )
-    except lxml.etree.XMLSyntaxError as exc:
+    except (lxml.etree.LxmlError, ValueError) as exc:  # XMLSyntaxError mostly
         read = len(listing.entries) + len(listing.children)
         listing.problems.append(
             f"sitemap {url} is malformed XML ({_first_line(exc)}); {read} URL(s) read before it"
