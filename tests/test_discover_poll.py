@@ -30,6 +30,7 @@ from checker.settings import Settings
 from store.db import Database
 from store.discovery import publication_health
 from store.discovery_tables import DiscoveredArticle
+from store.editing import replace_source
 from store.flags import FlagFilter, list_flags
 from store.tables import Article, Citation, Source
 
@@ -381,6 +382,25 @@ async def test_end_to_end_a_new_entry_is_imported_and_a_later_check_flags_its_de
     dead = [f for f in open_dead(db) if f["source_url"] == source]
     assert [(f["article_url"], f["detail"]["reason"]) for f in dead] == [(new_url, "not_found")]
 
+    # An editor points the citation at another page; then the story is updated. The
+    # re-import keeps the editor's replacement, like any re-import.
+    replacement = web.article_url(citing[7])
+    flag_id = int(dead[0]["id"])
+    db.run(lambda s: replace_source(s, flag_id, actor="ed", now=T0, new_url=replacement))
+    web.set_page(
+        NEWS,
+        "/2026/03/02/new-story.html",
+        page.body.replace(original.encode(), f'href="{source}"'.encode()).replace(
+            b"</body>", b"<p>Updated.</p></body>"
+        ),
+    )
+    items[1] = dataclasses.replace(items[1], guid=f"{items[1].guid}-v2")
+    web.set_page(NEWS, "/feed.xml", rss(items))
+    report = await poll(db, fetcher, pub, hours=6)
+    assert (report.read, report.updated) == (1, 1)
+    cited_now = [url for url, _ in imported(db)[new_url]]
+    assert replacement in cited_now and source not in cited_now
+
 
 async def check(db: Database, settings: Settings, web: FakeWeb, now: datetime) -> None:
     async with open_checker(settings, resolver=web.resolver(), worker="e2e") as pipeline:
@@ -419,3 +439,19 @@ async def test_the_scheduler_polls_a_publication_once_per_interval_across_proces
     assert [(r.publication, r.new) for r in reports] == [("paper", 1)]
     [health] = db.run(lambda s: publication_health(s, T0))
     assert (health["found"], health["imported"], health["failing"]) == (1, 1, 0)
+
+
+async def test_a_url_listed_twice_is_read_once_and_said_so(
+    db: Database, fetcher: Fetcher, fake_web: FakeWeb, citing: list[NewsArticle]
+) -> None:
+    web = fake_web
+    url = web.article_url(citing[0])
+    web.set_page(NEWS, "/feed.xml", rss(items_for([url], citing[:1])))
+    web.set_page(NEWS, "/sitemap.xml", urlset([url, url + "?utm_source=sitemap"]))
+    pub = publication(
+        feeds=(web.url(NEWS, "/feed.xml"),), sitemaps=(web.url(NEWS, "/sitemap.xml"),)
+    )
+    report = await poll(db, fetcher, pub)
+    assert report.problems == ["2 duplicate URL(s) in the listings; each read once"]
+    assert (report.listed, report.read, report.new) == (1, 1, 1)
+    assert web.hits(NEWS, citing[0].path) == 1
