@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from discover_fixtures import T0, Item, atom, gz, items_for, rss, sitemap_index, urlset
 from discover_fixtures import raw_href as link_attribute
 from fakeweb import FakeWeb, NewsArticle
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from checker.discover.config import PublicationSettings
 from checker.discover.poll import PollReport, poll_publication
@@ -28,11 +28,18 @@ from checker.ingest import IngestError, parse_articles
 from checker.model import ArticleIn
 from checker.settings import Settings
 from store.db import Database
-from store.discovery import publication_health
+from store.discovery import (
+    Outcome,
+    publication_health,
+    record_outcome,
+    record_poll,
+    sync_publication,
+)
 from store.discovery_tables import DiscoveredArticle
 from store.editing import replace_source
 from store.flags import FlagFilter, list_flags
 from store.tables import Article, Citation, Source
+from tests.web_fixtures import Client, Seeded
 
 NEWS = FakeWeb.NEWS
 # SourceChecker is imported for its import of trafilatura, whose first import warns (urllib3
@@ -455,3 +462,23 @@ async def test_a_url_listed_twice_is_read_once_and_said_so(
     assert report.problems == ["2 duplicate URL(s) in the listings; each read once"]
     assert (report.listed, report.read, report.new) == (1, 1, 1)
     assert web.hits(NEWS, citing[0].path) == 1
+
+
+async def test_the_overview_shows_each_publications_health(
+    db: Database, seeded: Seeded, editor: Client
+) -> None:
+    url = "https://paper.example/2026/03/gone.html"
+    now = datetime.now(UTC)
+
+    def record(session: Session) -> None:
+        pub_id = sync_publication(session, "paper", {}, now)
+        record_outcome(session, pub_id, Outcome(url, "gone", reason="HTTP 404"), now)
+        record_poll(session, pub_id, {"problems": ["feed x is malformed"]}, now)
+
+    db.run(record)
+    page = await (await editor.get("/overview")).text()
+    row = re.search(r"<tr><td>paper</td>(.*?)</tr>", page)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    assert cells[:4] == ["1", "0", "1", "1"]  # found, imported, new today, failing
+    assert cells[5] == "1"  # problems in the last poll
