@@ -21,6 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker.discover.config import (
+    PublicationConfigError,
+    PublicationSettings,
+    parse_publications,
+)
+
 DEFAULT_DB_URL = "sqlite:///citecheck.db"
 
 
@@ -156,12 +162,14 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     web: WebSettings = field(default_factory=WebSettings)
     destinations: tuple[dict[str, Any], ...] = ()  # [[destinations]] tables, see alerts
+    publications: tuple[PublicationSettings, ...] = ()  # [[publications]], see discover
 
 
+_ARRAYS = ("destinations", "publications")  # arrays of tables, not [sections]
 SECTIONS: dict[str, type[Any]] = {
     f.name: typing.get_type_hints(Settings)[f.name]
     for f in dataclasses.fields(Settings)
-    if f.name != "destinations"
+    if f.name not in _ARRAYS
 }
 
 
@@ -179,12 +187,16 @@ def load_settings(
     if path:
         raw = _read_toml(Path(path))
     where = str(path) if path else "defaults"
-    unknown = set(raw) - set(SECTIONS) - {"destinations"}
+    unknown = set(raw) - set(SECTIONS) - set(_ARRAYS)
     if unknown:
         raise SettingsError(f"{where}: unknown section [{sorted(unknown)[0]}]")
     destinations = raw.get("destinations", [])
     if not isinstance(destinations, list) or not all(isinstance(d, dict) for d in destinations):
         raise SettingsError(f"{where}: [[destinations]] must be an array of tables")
+    try:
+        publications = parse_publications(raw.get("publications", []), where)
+    except PublicationConfigError as exc:
+        raise SettingsError(str(exc)) from None
 
     sections: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -202,7 +214,7 @@ def load_settings(
             values["url"] = db_url
         sections[name] = _build(cls, values, f"{where}: [{name}]")
     _check_timezone(sections["web"].timezone, where)
-    return Settings(**sections, destinations=tuple(destinations))
+    return Settings(**sections, destinations=tuple(destinations), publications=publications)
 
 
 def _check_timezone(name: str, where: str) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import store.alert_tables
 import store.auth_tables
 import store.dashboard_indexes
+import store.discovery_tables
 import store.tables
 import store.worker_tables  # noqa: F401
 

@@ -49,3 +49,30 @@ async def fetcher(fake_web: FakeWeb, fetch_settings: FetchSettings) -> AsyncIter
 
 
 # =========================================================================== end fake web
+
+
+# =========================================================================== discovery
+# The real pages the discovery tests list in their feeds and sitemaps (tests/publication_web.py).
+
+
+@pytest.fixture
+def citing(fake_web: FakeWeb, articles: tuple[NewsArticle, ...]) -> list[NewsArticle]:
+    """Real pages whose body cites sources and that name no URL of their own site (their
+    canonical URL is on the original site, so the fake web's address is theirs)."""
+    from publication_web import reader
+
+    found = []
+    for a in articles:
+        parsed = reader(fake_web, a)
+        if parsed is not None and "wsj.com" not in a.original_url and len(parsed.citations) >= 3:
+            found.append(a)
+    assert len(found) >= 8
+    return found
+
+
+@pytest.fixture
+def silent(fake_web: FakeWeb, articles: tuple[NewsArticle, ...]) -> NewsArticle:
+    """A real page that cites nothing."""
+    from publication_web import reader
+
+    return next(a for a in articles if reader(fake_web, a) is None)

@@ -27,8 +27,14 @@ FLAG_KINDS = tuple(kind.value for kind in FlagKind)
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("import", help="import articles and their citations from a file")
-    p.add_argument("file", help="article file (JSON, JSON Lines, text, Markdown or HTML)")
+    p = sub.add_parser("import", help="import articles and their citations from files")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="article file (JSON, JSON Lines, text, Markdown or HTML), a folder of them, "
+        "or a quoted glob like 'content/**/*.md' (each file's front matter gives its URL)",
+    )
     p.add_argument(
         "--format",
         default="auto",
@@ -69,13 +75,36 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_many(args: argparse.Namespace) -> tuple[list[Any], str]:
+    """The articles of several files, folders or globs, and what to call them."""
+    from checker.ingest import DEFAULT_MAX_BYTES
+    from checker.ingest.files import load_many
+
+    if args.refs or args.article_url:
+        raise UserError(
+            "--refs and --article-url go with one article file; a folder's or glob's files "
+            "each give their own URL (front matter `url:`) and references"
+        )
+    batch = load_many(args.files, args.format, max_bytes=DEFAULT_MAX_BYTES)
+    for skipped in batch.skipped:
+        print(f"citecheck: skipped {skipped}", file=sys.stderr)
+    return batch.articles, f"{batch.files} file(s)"
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from checker.engine import utcnow
     from checker.ingest import IngestError, load_articles
+    from checker.ingest.files import is_many
     from store.articles import import_articles
 
+    args.file = args.files[0]
     try:
-        articles = load_articles(args.file, args.format, args.refs, article_url=args.article_url)
+        if len(args.files) > 1 or is_many(args.file):
+            articles, args.file = _read_many(args)
+        else:
+            articles = load_articles(
+                args.file, args.format, args.refs, article_url=args.article_url
+            )
     except IngestError as exc:
         raise UserError(str(exc)) from None
     for article in articles:

@@ -14,11 +14,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from checker.cli import alerts, checks, demo, monitor, support, users
+from checker.cli import alerts, checks, demo, discover, monitor, support, users
 from checker.cli.common import Handler, UserError
 from checker.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (checks, monitor, alerts, demo, support, users)
+COMMAND_MODULES = (checks, discover, monitor, alerts, demo, support, users)
 
 
 def build_parser() -> argparse.ArgumentParser:

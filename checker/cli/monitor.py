@@ -123,6 +123,7 @@ async def _run_monitor(
                 for i in range(count)
             ]
             scheduler = MonitorScheduler(workers, db=db, settings=settings, metrics=metrics)
+            discovery = _discovery(settings, db, scheduler) if mode != "once" else None
             alerts = AlertDispatcher(db, settings)  # a bad [[destinations]] fails here
             stop_http: Callable[[], Awaitable[None]] | None = None
             if listen is not None:
@@ -142,6 +143,8 @@ async def _run_monitor(
                     await delivery
                 if stop_http is not None:
                     await stop_http()
+                if discovery is not None:
+                    await discovery.close()
     merged: dict[str, Any] = {"checked": 0, "states": {}, "suspects": [], "errors": []}
     for report in reports:
         merged["checked"] += report.checked
@@ -155,6 +158,25 @@ async def _run_monitor(
         with open_db(settings) as db:
             merged["open_flags"] = db.run(count_open_by_kind)
     return merged
+
+
+def _discovery(settings: Settings, db: Any, scheduler: Any) -> Any:
+    """[[publications]] are polled by the scheduler as they fall due, with a fetcher of
+    their own; returns that fetcher (to close), or None without publications."""
+    if not settings.publications:
+        return None
+    from checker.discover.runner import TICK_S, DiscoveryPoller
+    from checker.fetch import Fetcher
+
+    fetcher = Fetcher(settings.fetch)
+
+    def report(poll: Any, took: float) -> None:
+        level = logging.WARNING if poll.problems or poll.failing else logging.INFO
+        log.log(level, "discovery: %s", poll.describe(took, 5))
+
+    poller = DiscoveryPoller(db, settings, fetcher, on_report=report)
+    scheduler.add_periodic(poller.poll_due_logged, TICK_S, "discover")
+    return fetcher
 
 
 async def _start_http(

@@ -16,7 +16,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -110,6 +110,7 @@ class MonitorScheduler:
         self.workers = list(workers)
         self.db, self.settings, self.metrics, self.clock = db, settings, metrics, clock
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._periodic: list[tuple[Callable[[], Awaitable[None]], float, str]] = []
         # A line per job run (every tick) drowns the worker's own log at INFO.
         logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
@@ -134,8 +135,22 @@ class MonitorScheduler:
             next_run_time=now,
             **common,
         )
+        for job, seconds, job_id in self._periodic:
+            self._scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                id=job_id,
+                next_run_time=now + timedelta(seconds=1),
+                **common,
+            )
         self._scheduler.start()
         self.metrics.workers.set(len(self.workers))
+
+    def add_periodic(self, job: Callable[[], Awaitable[None]], seconds: float, job_id: str) -> None:
+        """Another job of this process (discovery polls), run every `seconds` from start,
+        never two at once; `job` logs its own failures."""
+        self._periodic.append((job, seconds, job_id))
 
     def shutdown(self) -> None:
         if self._scheduler.running:

@@ -21,6 +21,11 @@ class IngestError(Exception):
         self.problems = tuple(problems) or (message,)
 
 
+class NoCitationsError(IngestError):
+    """The article is readable but cites nothing: nothing to watch. A folder or a
+    publication's feed skips such an article; a single import reports it."""
+
+
 class Problems:
     """Collects the problems of one input, then raises them all at once."""
 

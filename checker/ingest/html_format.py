@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
 
 from checker.ingest.assemble import article_url, build_article, web_base
-from checker.ingest.errors import IngestError, Problems
+from checker.ingest.errors import IngestError, NoCitationsError, Problems
 from checker.ingest.html_links import collect_citations, resolve_href
 from checker.model import ArticleIn
 from checker.urls import BadUrl, normalize_url
@@ -34,8 +35,16 @@ MIN_BODY_CHARS = 200  # a teaser card is an <article> too; the article has parag
 
 
 def parse_html(
-    text: str, *, name: str, given_url: str | None, fallback_url: str | None
+    text: str,
+    *,
+    name: str,
+    given_url: str | None,
+    fallback_url: str | None,
+    same_site_only: bool = False,
 ) -> ArticleIn:
+    """The article of one page. `same_site_only` (a page fetched from its site): a
+    canonical URL or og:url on another host than `given_url` is ignored; a syndicated
+    copy names its original there, and the copy is the article being watched."""
     try:
         doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -45,12 +54,12 @@ def parse_html(
     for element in doc.xpath(_DROPPED):
         element.drop_tree()
     problems = Problems(name)
-    url = _article_url(doc, given_url, fallback_url, problems)
+    url = _article_url(doc, given_url, fallback_url, problems, same_site_only)
     base = _base(doc, url)
     body = _article_body(doc)
     citations = collect_citations(doc, body, base=base, article_url=url, problems=problems)
     if not citations and not problems:
-        raise IngestError(
+        raise NoCitationsError(
             f"{name}: no citations found: the article body has no links to sources "
             "nor footnotes that point to one"
         )
@@ -78,7 +87,11 @@ def _first(values: list[str]) -> str | None:
 
 
 def _article_url(
-    doc: lxml.html.HtmlElement, given: str | None, fallback: str | None, problems: Problems
+    doc: lxml.html.HtmlElement,
+    given: str | None,
+    fallback: str | None,
+    problems: Problems,
+    same_site_only: bool = False,
 ) -> str | None:
     """The page's own declaration wins; an unusable one is skipped, not an error."""
     declared = doc.xpath(
@@ -86,9 +99,12 @@ def _article_url(
     ) + _meta_all(doc, "og:url")
     for raw in declared:
         try:
-            return normalize_url(str(raw), web_base(given))
+            url = normalize_url(str(raw), web_base(given))
         except BadUrl:
             continue
+        if same_site_only and given and _site(url) != _site(given):
+            continue
+        return url
     if given:
         return article_url(given, "the given article URL", problems)
     if fallback:
@@ -97,6 +113,10 @@ def _article_url(
         "the page names no URL (no <link rel=canonical> or og:url); give the article's URL"
     )
     return None
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _base(doc: lxml.html.HtmlElement, url: str | None) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.ingest.assemble import article_url, build_article, parse_published
-from checker.ingest.errors import IngestError, Problems
+from checker.ingest.errors import NoCitationsError, Problems
 from checker.ingest.frontmatter import FrontMatter, read_front_matter
 from checker.ingest.prose import (
     Citations,
@@ -73,7 +73,7 @@ def finish_prose(
         published = parse_published(meta.published_at, "front matter", problems)
     report_unresolved(citations, references, problems)
     if not (citations.found or citations.unresolved or citations.without_url or problems):
-        raise IngestError(
+        raise NoCitationsError(
             f"{name}: no citations found; mark each claim with [1], [2] … and add a References "
             "section with lines like `[1] https://…`, or use Markdown links [text](https://…)"
         )

@@ -8,6 +8,7 @@ from checker.web.actions import parse_id
 from checker.web.keys import CLOCK, COUNTS, DB, SETTINGS
 from checker.web.render import bar_chart, render
 from store import overview as stats
+from store.discovery import publication_health
 
 
 def _id(request: web.Request, name: str) -> int:
@@ -21,6 +22,7 @@ async def overview_page(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
     now = request.app[CLOCK]()
     data = await db.read(stats.overview, now)
+    publications = await db.read(publication_health, now)
     counts = await request.app[COUNTS].get()
     weekly = bar_chart(data["weekly"], ("opened", "resolved"), "week")
     hourly = bar_chart(
@@ -29,7 +31,15 @@ async def overview_page(request: web.Request) -> web.StreamResponse:
         "hour",
         label_format=lambda h: h.strftime("%H:00"),
     )
-    return render(request, "overview.html", data=data, counts=counts, weekly=weekly, hourly=hourly)
+    return render(
+        request,
+        "overview.html",
+        data=data,
+        counts=counts,
+        weekly=weekly,
+        hourly=hourly,
+        publications=publications,
+    )
 
 
 async def articles_page(request: web.Request) -> web.StreamResponse:
