@@ -35,6 +35,7 @@ class CitationTask:
     support_hash: str | None  # content hash the last support score was computed on
     article_published_at: datetime | None = None
     unverified_reason: str | None = None  # why the last check could not verify it
+    captured: bool = False  # the archive holds a capture of its source for it
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,30 @@ class SourceTask:
     # as far as loaded; `load_texts` loads the others when the check needs them
     snapshots: dict[int, Document] = field(default_factory=dict)
     load_texts: Callable[[tuple[int, ...]], Awaitable[dict[int, Document]]] | None = None
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """Where one capture's WARC records are: `length` bytes at `offset` of `path`, a path
+    relative to the archive folder."""
+
+    path: str
+    offset: int
+    length: int
+    digest: str  # WARC-Payload-Digest, "sha1:<base32>"
+    record: str  # "response" | "revisit" (the payload was already archived)
+    record_id: str
+    url: str  # WARC-Target-URI: where the response came from
+
+
+@dataclass(frozen=True)
+class CitationCapture:
+    """A capture this check made for a citation, or tried to (`error` says why it failed)."""
+
+    citation_id: int
+    reason: str  # "first_read" | "evidence_changed"
+    record: StoredRecord | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,3 +119,4 @@ class SourceOutcome:
     archived_url: str | None = None
     worker: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    captures: tuple[CitationCapture, ...] = ()  # archive of record, written this check

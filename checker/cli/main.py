@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from checker.archive import ArchiveError
     from checker.model import RenderError
     from store.db import StoreError
 
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config, os.environ, db_url=args.db)
         handler: Handler = args.handler
         return handler(args, settings)
-    except (UserError, SettingsError, StoreError, RenderError) as exc:
+    except (UserError, SettingsError, StoreError, RenderError, ArchiveError) as exc:
         print(f"citecheck: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
