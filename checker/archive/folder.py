@@ -66,6 +66,8 @@ class FolderArchive:
             except OSError:
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, offset)  # never leave half a record behind
+                    if offset == 0:
+                        path.unlink()
                 raise
         finally:
             os.close(fd)  # releases the lock
