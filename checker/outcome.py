@@ -36,6 +36,8 @@ class CitationTask:
     article_published_at: datetime | None = None
     unverified_reason: str | None = None  # why the last check could not verify it
     captured: bool = False  # the archive holds a capture of its source for it
+    copy_looked: bool = False  # an archived copy was looked for (and verified) already
+    cited_at: datetime | None = None  # when the citation was imported
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,18 @@ class CitationCapture:
 
 
 @dataclass(frozen=True)
+class CopyVerdict:
+    """The archived copy found for a citation's dead, moved or edited source."""
+
+    citation_id: int
+    snapshot_url: str | None  # the one that verified, else the closest tried; None: none
+    snapshot_at: datetime | None
+    verified: bool  # it carries the citation's evidence (the evidence matcher agrees)
+    service: str = ""  # wayback | memento
+    tried: int = 0  # snapshots fetched to find it
+
+
+@dataclass(frozen=True)
 class CitationOutcome:
     citation_id: int
     conditions: tuple[FlagSpec, ...]  # what holds now: open or keep these flags
@@ -120,3 +134,4 @@ class SourceOutcome:
     worker: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
     captures: tuple[CitationCapture, ...] = ()  # archive of record, written this check
+    copies: tuple[CopyVerdict, ...] = ()  # archived copies looked for this check

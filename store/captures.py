@@ -1,4 +1,6 @@
-"""Captures in the store: written with the check that made them, bounded per citation.
+"""Captures and archived copies in the store, written with the check that made them.
+
+Captures are bounded per citation; an archived copy verdict is kept once per citation.
 
 Retention keeps each citation's first capture (what the source said when it was cited)
 and its newest ones. A WARC file is shared by every capture of the same payload, so it
@@ -14,7 +16,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from checker.outcome import SourceOutcome
-from store.archive_tables import Capture
+from store.archive_tables import ArchivedCopy, Capture
 
 # session.info key under which a written check lists the WARC files it orphaned
 ORPHANED_FILES = "citecheck.orphaned_warcs"
@@ -113,3 +115,33 @@ def captured_snapshots(session: Session, source_id: int) -> set[int]:
         .distinct()
     )
     return {i for i in rows if i is not None}
+
+
+def record_copies(session: Session, outcome: SourceOutcome, live_citations: Iterable[int]) -> None:
+    """Keep the archived copy found for each citation (the latest verdict wins)."""
+    live = set(live_citations)
+    for verdict in outcome.copies:
+        if verdict.citation_id not in live:
+            continue
+        row = session.exec(
+            select(ArchivedCopy).where(ArchivedCopy.citation_id == verdict.citation_id)
+        ).one_or_none() or ArchivedCopy(
+            citation_id=verdict.citation_id,
+            source_id=outcome.source_id,
+            looked_at=outcome.checked_at,
+        )
+        row.source_id, row.looked_at = outcome.source_id, outcome.checked_at
+        row.snapshot_url = verdict.snapshot_url[:2048] if verdict.snapshot_url else None
+        row.snapshot_at, row.verified = verdict.snapshot_at, verdict.verified
+        row.service, row.tried = verdict.service[:32], verdict.tried
+        session.add(row)
+
+
+def looked_for_copies(session: Session, source_ids: Sequence[int]) -> set[int]:
+    """The citations of these sources an archived copy was looked for already."""
+    if not source_ids:
+        return set()
+    rows = session.exec(
+        select(ArchivedCopy.citation_id).where(col(ArchivedCopy.source_id).in_(list(source_ids)))
+    )
+    return set(rows)

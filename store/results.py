@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from checker.model import Document
 from checker.outcome import SourceOutcome
-from store.captures import ORPHANED_FILES, captured_snapshots, record_captures
+from store.captures import ORPHANED_FILES, captured_snapshots, record_captures, record_copies
 from store.flags import CitationConditions, reconcile_flags
 from store.tables import Citation, Snapshot, Source, SourceCheck
 
@@ -116,6 +116,7 @@ def record_outcome(
     )
     if orphaned:
         session.info.setdefault(ORPHANED_FILES, []).extend(orphaned)
+    record_copies(session, outcome, [i for i in citations if i is not None])
 
     session.flush()
     _trim_history(

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from checker.model import Document, Evidence
 from checker.outcome import CitationTask, SourceHealth, SourceOutcome, SourceTask
 from store import results
-from store.captures import ORPHANED_FILES, captured_citations
+from store.captures import ORPHANED_FILES, captured_citations, looked_for_copies
 from store.tables import Article, Citation, FlagEvent, Snapshot, Source
 
 
@@ -229,6 +229,7 @@ def load_tasks(
     snapshot_ids |= {s.last_snapshot_id for s in sources if s.last_snapshot_id}
     snapshots = load_snapshots(session, sorted(snapshot_ids)) if with_texts else {}
     captured = captured_citations(session, list(ids))
+    looked = looked_for_copies(session, list(ids))
     tasks = []
     for src in sources:
         assert src.id is not None
@@ -246,7 +247,8 @@ def load_tasks(
                     src.last_failure_at,
                 ),
                 citations=tuple(
-                    _citation_task(c, published, c.id in captured) for c, published, _ in cites
+                    _citation_task(c, published, c.id in captured, c.id in looked)
+                    for c, published, _ in cites
                 ),
                 etag=src.etag,
                 last_modified=src.last_modified,
@@ -266,7 +268,7 @@ def load_tasks(
 
 
 def _citation_task(
-    citation: Citation, published: datetime | None, captured: bool = False
+    citation: Citation, published: datetime | None, captured: bool = False, looked: bool = False
 ) -> CitationTask:
     assert citation.id is not None
     evidence = None
@@ -284,4 +286,6 @@ def _citation_task(
         article_published_at=published,
         unverified_reason=citation.unverified_reason,
         captured=captured,
+        copy_looked=looked,
+        cited_at=citation.created_at,
     )

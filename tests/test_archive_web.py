@@ -8,6 +8,7 @@ import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -19,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from checker.settings import Settings
 from checker.web.app import create_app
+from store.archive_tables import ArchivedCopy
 from store.tables import Citation, Flag
 from tests.test_web_api import bearer
 from tests.web_fixtures import NOW, Client, Seeded, sign_in_directly, web_settings
@@ -154,3 +156,45 @@ async def test_the_flag_page_shows_what_the_source_said_and_offers_the_warc(
     assert download.status == 200
     kinds = [kind for kind, _ in warc_records(await download.read())]
     assert kinds == ["response", "request", "response", "request"]
+
+
+@pytest.mark.parametrize(
+    ("url", "verified", "wording"),
+    [
+        ("https://web.archive.org/web/20260101/x", True, "verified: carries the cited passage"),
+        ("https://web.archive.org/web/20260101/x", False, "No archived copy carries the cited"),
+        (None, False, "No archived copy carries the cited passage: none was found"),
+    ],
+)
+async def test_the_flag_page_says_whether_an_archived_copy_carries_the_passage(
+    captured: Captured, fake_web: FakeWeb, url: str | None, verified: bool, wording: str
+) -> None:
+    c = captured
+    fake_web.remove(fake_web.NEWS, c.article.path)
+    settings = settings_for(fake_web, archive=c.folder)
+    for hours in (1, 3):  # confirmed dead
+        await check(c.seeded.db, settings, fake_web, NOW + timedelta(hours=hours))
+
+    def found(s: Any) -> int:
+        copy = s.exec(select(ArchivedCopy).where(ArchivedCopy.citation_id == c.citation_id)).one()
+        copy.snapshot_url, copy.verified = url, verified
+        copy.snapshot_at = NOW - timedelta(days=150) if url else None
+        s.add(copy)
+        flag = s.exec(
+            select(Flag).where(Flag.citation_id == c.citation_id, Flag.kind == "dead")
+        ).one()
+        return int(flag.id)
+
+    flag_id = c.seeded.db.run(found)
+    await sign_in_directly(c.client, c.seeded, "viewer")
+    page = await (await c.client.get(f"/flags/{flag_id}")).text()
+    assert wording in page
+    if verified:
+        assert "Archived copy of " in page
+    body = await (
+        await c.client.get(
+            f"/api/v1/citations/{c.citation_id}/archive", headers=bearer(c.seeded, "viewer")
+        )
+    ).json()
+    assert body["archived_copy"]["verified"] is verified
+    assert body["archived_copy"]["snapshot_url"] == url

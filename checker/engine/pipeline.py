@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from checker import archive as arc
 from checker import evidence as ev
 from checker import verdict
+from checker.archive.verify import copies_wanted, verified_copies
 from checker.engine.schedule import next_check
 from checker.extract import Extractor
 from checker.fetch import Fetcher
@@ -39,6 +40,7 @@ from checker.model import (
 from checker.outcome import (
     CitationCapture,
     CitationOutcome,
+    CopyVerdict,
     SourceHealth,
     SourceOutcome,
     SourceTask,
@@ -151,9 +153,12 @@ class SourceChecker:
         full = seen is Sight.FULL
 
         health = verdict.next_health(task.health, liveness, now, self.settings.monitor)
+        copies = await self._copies(task, texts, health, changes)
         archived_url = task.archived_url
         if health.state == "dead" and not archived_url and self.settings.archive.enabled:
-            archived_url = await self._archived_copy(task)
+            # A copy that carries the evidence; failing a verdict, the closest one listed.
+            verified = next((c.snapshot_url for c in copies if c.verified), None)
+            archived_url = verified or (None if copies else await self._archived_copy(task))
         reading = Reading(
             sight=seen,
             document=document,
@@ -200,6 +205,7 @@ class SourceChecker:
             content_hash=content_hash if full else None,
             archived_url=archived_url,
             captures=captures,
+            copies=copies,
         )
 
     def _outcome(
@@ -219,6 +225,7 @@ class SourceChecker:
         content_hash: str | None = None,
         archived_url: str | None = None,
         captures: tuple[CitationCapture, ...] = (),
+        copies: tuple[CopyVerdict, ...] = (),
     ) -> SourceOutcome:
         schedule = next_check(
             now,
@@ -261,6 +268,7 @@ class SourceChecker:
             worker=self.worker,
             detail=detail,
             captures=captures,
+            copies=copies,
         )
 
     async def _texts(self, task: SourceTask) -> dict[int, Document]:
@@ -353,6 +361,26 @@ class SourceChecker:
         host = urlsplit(result.final_url).netloc.rpartition("@")[2]
         sent = [("Host", host), ("User-Agent", self.fetcher.user_agent), ("Accept", ACCEPT)]
         return await arc.capture_response(self.archive, result, sent, reasons, now)
+
+    async def _copies(
+        self,
+        task: SourceTask,
+        texts: dict[int, Document],
+        health: SourceHealth,
+        changes: dict[int, EvidenceChange],
+    ) -> tuple[CopyVerdict, ...]:
+        if not self.settings.archive.enabled:
+            return ()
+        wanted, cited = copies_wanted(task, texts, health.state == "dead", changes)
+        return await verified_copies(
+            self.fetcher,
+            self.extractor,
+            self.settings.archive,
+            self.settings.evidence,
+            task.url,
+            cited,
+            wanted,
+        )
 
     async def _archived_copy(self, task: SourceTask) -> str | None:
         dates = [c.article_published_at for c in task.citations if c.article_published_at]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from . import pages
+from . import pages, wayback
 
 if TYPE_CHECKING:
     from .server import FakeWeb
@@ -176,7 +176,7 @@ def _challenge() -> web.Response:
 
 def _wayback(fake: FakeWeb, request: web.Request) -> web.Response:
     if request.path != "/wayback/available":
-        return web.json_response({"error": "not found"}, status=404)
+        return wayback.answer(fake, request)
     url = request.query.get("url", "")
     wanted = request.query.get("timestamp", "99991231235959").ljust(14, "0")
     snapshots = fake.archive_snapshots.get(url, [])
