@@ -14,11 +14,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from checker.cli import alerts, checks, demo, monitor, users
+from checker.cli import alerts, checks, demo, export, monitor, users
 from checker.cli.common import Handler, UserError
 from checker.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (checks, monitor, alerts, demo, users)
+COMMAND_MODULES = (checks, export, monitor, alerts, demo, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
