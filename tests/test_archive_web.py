@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from checker.settings import Settings
 from checker.web.app import create_app
 from store.archive_tables import ArchivedCopy
-from store.tables import Citation, Flag
+from store.tables import Article, Citation, Flag, Source
 from tests.test_web_api import bearer
 from tests.web_fixtures import NOW, Client, Seeded, sign_in_directly, web_settings
 
@@ -198,3 +198,35 @@ async def test_the_flag_page_says_whether_an_archived_copy_carries_the_passage(
     ).json()
     assert body["archived_copy"]["verified"] is verified
     assert body["archived_copy"]["snapshot_url"] == url
+
+
+async def test_the_article_page_exports_robust_links_and_health(captured: Captured) -> None:
+    c = captured
+    article_id = c.seeded.db.run(
+        lambda s: s.exec(
+            select(Article.id).where(Article.url == "https://paper.example/captured")
+        ).one()
+    )
+    path = f"/articles/{article_id}/export"
+    anonymous = await c.client.get(path, allow_redirects=False)
+    assert anonymous.status in (302, 303, 401)
+    await sign_in_directly(c.client, c.seeded, "viewer")
+    page = await (await c.client.get(f"/articles/{article_id}")).text()
+    assert f'href="{path}?format=robustlinks"' in page
+    links = await c.client.get(path + "?format=robustlinks")
+    assert links.status == 200 and links.content_type == "text/html"
+    text = await links.text()
+    assert f'data-originalurl="{fake_url(c)}"' in text
+    assert 'data-versiondate="' in text
+    report = await c.client.get(path + "?format=csv")
+    assert report.content_type == "text/csv"
+    assert (await report.text()).startswith("ref,claim,source_url,state")
+    assert (await c.client.get(path + "?format=pdf")).status == 400
+
+
+def fake_url(c: Captured) -> str:
+    return c.seeded.db.run(
+        lambda s: s.exec(
+            select(Source.url).join(Citation).where(Citation.id == c.citation_id)
+        ).one()
+    )
