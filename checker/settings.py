@@ -126,6 +126,10 @@ class ArchiveSettings:
     cdx_url: str = "https://web.archive.org/cdx/search/cdx"
     timemap_urls: tuple[str, ...] = ()  # Memento TimeMap endpoints, URL appended
     verify_snapshots: int = 3  # archived snapshots fetched to find the evidence, at most
+    save_page_now: bool = False  # submit new sources to the Internet Archive (SPN2)
+    spn_url: str = "https://web.archive.org/save"
+    spn_access_key: str = ""
+    spn_secret_key: str = ""
 
 
 @dataclass(frozen=True)

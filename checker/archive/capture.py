@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from checker.archive.folder import FolderArchive
+from checker.archive.folder import ArchiveError, FolderArchive
 from checker.model import EvidenceChange, EvidenceStatus, FetchResult
 from checker.outcome import CitationCapture, CitationOutcome, CitationTask
 from checker.settings import Settings
@@ -40,6 +40,12 @@ def archive_folder(settings: Settings) -> Path:
 
 def open_archive(settings: Settings) -> FolderArchive | None:
     """The archive of record, checked writable (ArchiveError otherwise); None when off."""
+    spn = settings.archive
+    if spn.save_page_now and not (spn.spn_access_key and spn.spn_secret_key):
+        raise ArchiveError(
+            "[archive] save_page_now needs the SPN2 keys: set spn_access_key and "
+            "spn_secret_key (https://archive.org/account/s3.php), or save_page_now = false"
+        )
     if not settings.archive.capture:
         return None
     archive = FolderArchive(archive_folder(settings))

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from checker import archive as arc
 from checker import evidence as ev
 from checker import verdict
+from checker.archive.save_page import SavePageNow
 from checker.archive.verify import copies_wanted, verified_copies
 from checker.engine.schedule import next_check
 from checker.extract import Extractor
@@ -76,6 +77,7 @@ class SourceChecker:
     worker: str = ""
     renderer: Renderer | None = None  # [browser] enabled: pages written by scripts
     archive: arc.FolderArchive | None = None  # [archive] capture: the archive of record
+    save_page: SavePageNow | None = None  # [archive] save_page_now: a public copy too
 
     async def check(self, task: SourceTask, now: datetime) -> SourceOutcome:
         # A citation not captured yet needs the body itself: no conditional request, and
@@ -156,7 +158,8 @@ class SourceChecker:
         copies = await self._copies(task, texts, health, changes)
         archived_url = task.archived_url
         if health.state == "dead" and not archived_url and self.settings.archive.enabled:
-            # A copy that carries the evidence; failing a verdict, the closest one listed.
+            # A copy verified to carry the evidence; when no archive could say (none
+            # answered, no evidence to verify), the availability API's closest copy.
             verified = next((c.snapshot_url for c in copies if c.verified), None)
             archived_url = verified or (None if copies else await self._archived_copy(task))
         reading = Reading(
@@ -186,6 +189,8 @@ class SourceChecker:
         failed = next((c.error for c in captures if c.error), None)
         if failed:
             detail["capture_error"] = failed
+        if captures and self.save_page is not None and not any(c.captured for c in task.citations):
+            detail["save_page_now"] = (await self.save_page.submit(task.url)).as_detail()
         # Only the source's own content becomes its text, hashes and validators: a wall's
         # ETag must never make a later 304 look like the article unchanged, nor a script
         # shell's bytes, whose text comes from elsewhere.

@@ -89,6 +89,7 @@ async def open_checker(
 ) -> AsyncIterator[Pipeline]:
     """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
     from checker.archive import open_archive
+    from checker.archive.save_page import SavePageNow
     from checker.engine.pipeline import SourceChecker
     from checker.extract import Extractor
     from checker.fetch import Fetcher
@@ -106,8 +107,18 @@ async def open_checker(
                     renderer = Renderer(settings.browser, fetcher)
                     await stack.enter_async_context(renderer)
                 name = worker or worker_name()
+                save_page = None
+                if settings.archive.save_page_now:
+                    save_page = SavePageNow(fetcher.session, settings.archive)
                 yield SourceChecker(
-                    settings, fetcher, extractor, scorer, name, renderer, archive=archive
+                    settings,
+                    fetcher,
+                    extractor,
+                    scorer,
+                    name,
+                    renderer,
+                    archive=archive,
+                    save_page=save_page,
                 )
     finally:
         extractor.close()

@@ -89,6 +89,8 @@ class FakeWeb:
         self.archive_snapshots: dict[str, list[tuple[str, str]]] = {}
         self.wayback: dict[str, dict[str, bytes]] = {}  # CDX, replay, TimeMap: {url: {stamp: body}}
         self.mementos: dict[str, list[tuple[str, str]]] = {}  # extra TimeMap (uri, stamp) entries
+        self.spn_submissions: list[str] = []  # URLs given to Save Page Now (POST /save)
+        self.spn_answer = "job"  # job | 429 | declined | garbage | 500
         self.visits: list[Visit] = []
         self.counters: Counter[tuple[str, str]] = Counter()
         self.in_flight: Counter[str] = Counter()

@@ -1,7 +1,11 @@
 """The fake web's web archive (archive.test): the Wayback availability API, a CDX API,
 replay of snapshots (`/web/<stamp>/<url>` and the raw `/web/<stamp>id_/<url>`), and a
 Memento TimeMap (`/timemap/link/<url>`), all answering from `FakeWeb.wayback`
-({url: {stamp: body}}) plus `FakeWeb.mementos` (extra TimeMap entries, any address)."""
+({url: {stamp: body}}) plus `FakeWeb.mementos` (extra TimeMap entries, any address);
+and Save Page Now (POST `/save`, keys "LOW spn-key:spn-secret"), which records the URLs
+it is given in `FakeWeb.spn_submissions` and answers as `FakeWeb.spn_answer` says:
+"job" (a job id), "429" (Retry-After: 30), "declined" (too many daily captures),
+"garbage" (HTML) or "500"."""
 
 from __future__ import annotations
 
@@ -16,8 +20,13 @@ if TYPE_CHECKING:
     from .server import FakeWeb
 
 
-def answer(fake: FakeWeb, request: web.Request) -> web.Response:
+SPN_KEYS = "LOW spn-key:spn-secret"
+
+
+async def answer(fake: FakeWeb, request: web.Request) -> web.Response:
     path = request.path
+    if path == "/save" and request.method == "POST":
+        return await _save(fake, request)
     if path == "/cdx/search/cdx":
         return _cdx(fake, request)
     if path.startswith("/web/"):
@@ -72,6 +81,29 @@ def _timemap(fake: FakeWeb, request: web.Request) -> web.Response:
         taken = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
         lines.append(f'<{uri}>; rel="memento"; datetime="{format_datetime(taken, usegmt=True)}"')
     return web.Response(text=",\n".join(lines), content_type="application/link-format")
+
+
+async def _save(fake: FakeWeb, request: web.Request) -> web.Response:
+    if request.headers.get("Authorization") != SPN_KEYS:
+        return web.json_response({"message": "bad keys"}, status=401)
+    url = str((await request.post()).get("url", ""))
+    fake.spn_submissions.append(url)
+    mode = fake.spn_answer
+    if mode == "429":
+        return web.json_response(
+            {"message": "slow down"}, status=429, headers={"Retry-After": "30"}
+        )
+    if mode == "declined":
+        return web.json_response(
+            {"status": "error", "status_ext": "error:too-many-daily-captures", "message": "…"}
+        )
+    if mode == "garbage":
+        return web.Response(text="<html>maintenance</html>", content_type="text/html")
+    if mode == "500":
+        return web.Response(text="oops", status=500)
+    return web.json_response(
+        {"url": url, "job_id": "spn2-" + hashlib.sha1(url.encode()).hexdigest()}
+    )
 
 
 def _digest(body: bytes) -> str:
