@@ -12,7 +12,9 @@
    median of each and the overhead (goal: at most 10%).
 3. With capture on, runs 5 more `citecheck check --all` over the unchanged pages and
    prints the archive's bytes per 1,000 sources after the first check and after the 5
-   rechecks (dedupe: unchanged content adds nothing), with the WARC files and records.
+   rechecks (unchanged content is not captured again), with the WARC files and records;
+   then has a second article cite every source and checks again: the new citations'
+   captures of unchanged payloads are revisit records (dedupe), not second copies.
 
 Not part of the test run.
 """
@@ -201,6 +203,19 @@ async def main() -> None:
                 f"\n  records: {count_records(folder)}"
                 f"\n  (the pages' own HTML: {page_bytes * per / 1e6:.2f} MB,"
                 f" gzip {gzip_bytes * per / 1e6:.2f} MB)"
+            )
+            # Every source cited by a second article: each new citation is captured, its
+            # payload unchanged: a revisit record, not a second copy.
+            again = tmp / "again.json"
+            again.write_text(json.dumps([dict(a, url=a["url"] + "/again") for a in feed]))
+            await citecheck("import", str(again), config=config, db=db)
+            await citecheck("check", "--all", config=config, db=db)
+            cited_bytes, cited_files = folder_bytes(folder)
+            print(
+                f"  after a second article cites every source (unchanged pages):"
+                f" {cited_bytes * per / 1e6:.2f} MB ({cited_files} WARC files;"
+                f" {(cited_bytes - after_bytes) * per / 1e3:.0f} KB more per 1,000 sources)"
+                f"\n  records: {count_records(folder)}"
             )
     finally:
         await web.close()

@@ -66,7 +66,9 @@ def record_captures(
             )
         )
     session.flush()
-    return _trim(session, [c.citation_id for c in wanted], keep)
+    # a first read is a citation's first capture (failed attempts aside): nothing to trim
+    grown = [c.citation_id for c in wanted if c.reason != "first_read"]
+    return _trim(session, grown, keep)
 
 
 def _trim(session: Session, citation_ids: Sequence[int], keep: int) -> list[str]:
