@@ -325,3 +325,36 @@ async def test_a_rate_limited_archive_is_asked_again_at_the_next_check(
     assert before > 0
     await check(db, settings, fake_web, T0 + timedelta(days=1))
     assert asked() > before
+
+
+async def test_snapshots_that_cannot_be_read_give_no_verdict(
+    fake_web: FakeWeb, fetcher: Fetcher, articles: tuple[NewsArticle, ...]
+) -> None:
+    """Listed, but the replay answers 429 or nothing: no verdict, so the next check asks
+    again instead of recording that no copy carries the passage."""
+    article = usable(articles)[0]
+    url = fake_web.article_url(article)
+    fake_web.mementos[url] = [
+        (fake_web.url(FakeWeb.NEWS, "/status/429"), "20260201000000"),
+        (fake_web.url(FakeWeb.NEWS, "/hang"), "20260101000000"),
+    ]
+    settings = ArchiveSettings(
+        cdx_url="", timemap_urls=(fake_web.url(FakeWeb.ARCHIVE, "/timemap/link/"),), timeout_s=0.5
+    )
+    document = Document.from_text("T", "The council approved 42 new homes on Tuesday.")
+    evidence = Evidence(("The council approved 42 new homes on Tuesday.",), "fp")
+    extract = Extractor(ExtractSettings(processes=1))
+    try:
+        verdicts = await verified_copies(
+            fetcher,
+            extract,
+            settings,
+            EvidenceSettings(),
+            url,
+            CITED,
+            [Wanted(1, evidence, document)],
+        )
+    finally:
+        extract.close()
+    assert verdicts == ()
+    assert sum(v.path == "/status/429" for v in fake_web.visits_to(FakeWeb.NEWS)) >= 1

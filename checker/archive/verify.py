@@ -6,8 +6,8 @@ fetched one by one (closest first) through the fetcher, so every address an arch
 hands us passes the same URL-safety rule as a source (scheme, SSRF guard, robots.txt,
 size and time limits). Each is read by the extractor and judged by the evidence
 matcher against the citation's baseline. An archive that times out, answers 429 or
-garbage gives no verdict (the next check looks again), and never holds a worker longer
-than [archive] timeout_s per request.
+garbage gives no verdict (the next check looks again), and so does one whose snapshots
+cannot be read at all; no request holds a worker longer than [archive] timeout_s.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ async def verified_copies(
         return ()
     order = in_order(listed, cited, settings.verify_snapshots)
     found: dict[int, Snapshot] = {}
-    tried = 0
+    tried = read = 0
     for snapshot in order:
         pending = [w for w in wanted if w.citation_id not in found]
         if not pending:
@@ -103,12 +103,15 @@ async def verified_copies(
         document = await _read(fetcher, extractor, settings, snapshot)
         if document is None:
             continue
+        read += 1
         for want in pending:
             change = await asyncio.to_thread(
                 ev.compare, want.evidence, want.baseline, document, evidence_settings
             )
             if change.status is EvidenceStatus.UNCHANGED:
                 found[want.citation_id] = snapshot
+    if order and not read:
+        return ()  # listed, but none could be read (the archive refusing): ask again later
     closest = order[0] if order else None
     verdicts = []
     for want in wanted:
