@@ -263,3 +263,26 @@ def test_a_write_the_disk_cannot_take_leaves_no_half_record(tmp_path: Path) -> N
     for path in files:  # every file holds whole, valid records only
         assert all(ok is not False for *_, ok in records(path))
     assert len(files) == 1  # the big payload's file, cut back to nothing, is gone
+
+
+async def test_capture_turned_on_later_fetches_the_body_once_then_asks_conditionally(
+    db: Database, fake_web: FakeWeb, articles: tuple[NewsArticle, ...], tmp_path: Path
+) -> None:
+    """A source checked before capture was on has an ETag: the first check with capture
+    asks without it (a 304 has no body to archive), later checks ask with it again."""
+    article = usable(articles)[0]
+    cite(db, fake_web, article)
+    on = settings_for(fake_web, archive=tmp_path / "archive")
+    off = dataclasses.replace(on, archive=dataclasses.replace(on.archive, capture=False))
+    await check(db, off, fake_web, T0)
+    await check(db, off, fake_web, T0 + timedelta(hours=1))
+    await check(db, on, fake_web, T0 + timedelta(hours=2))
+    await check(db, on, fake_web, T0 + timedelta(hours=3))
+    asked = [
+        "if-none-match" in v.headers
+        for v in fake_web.visits_to(FakeWeb.NEWS)
+        if v.path == article.path
+    ]
+    assert asked == [False, True, False, True]
+    [capture] = stored(db)
+    assert capture.captured_at == T0 + timedelta(hours=2) and capture.record == "response"
