@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from checker.settings import Settings
 from checker.web.app import create_app
-from store.archive_tables import ArchivedCopy
+from store.archive_tables import ArchivedCopy, Capture
 from store.tables import Article, Citation, Flag, Source
 from tests.test_web_api import bearer
 from tests.web_fixtures import NOW, Client, Seeded, sign_in_directly, web_settings
@@ -146,12 +146,21 @@ async def test_the_flag_page_shows_what_the_source_said_and_offers_the_warc(
         f"/citations/{c.citation_id}/archive.warc.gz", allow_redirects=False
     )
     assert anonymous.status in (302, 303, 401)  # no archive without a login
+    failed = Capture(
+        citation_id=c.citation_id,
+        source_id=c.seeded.db.run(lambda s: s.get(Citation, c.citation_id).source_id),
+        captured_at=NOW + timedelta(days=2),
+        reason="evidence_changed",
+        error="No space left on device (/archive/AB)",
+    )
+    c.seeded.db.run(lambda s: s.add(failed))
     await sign_in_directly(c.client, c.seeded, "viewer")
     page = await (await c.client.get(f"/flags/{flag_id}")).text()
+    assert "failed: No space left on device (/archive/AB)." in page
     assert "As captured on <b>" in page
     assert f'href="/citations/{c.citation_id}/archive.warc.gz"' in page
     assert "<mark>" in page
-    assert "2 captures" in page  # the first read and the edited evidence
+    assert "3 captures" in page  # the first read, the edited evidence, the failed one
     download = await c.client.get(f"/citations/{c.citation_id}/archive.warc.gz")
     assert download.status == 200
     kinds = [kind for kind, _ in warc_records(await download.read())]
