@@ -16,7 +16,8 @@ COPY config ./config
 COPY examples ./examples
 RUN pip install ".[browser]" \
     && useradd --system --uid 10001 --home-dir /app citecheck \
-    && chown citecheck /app
+    && chown citecheck /app \
+    && mkdir -p /var/lib/citecheck/archive && chown citecheck /var/lib/citecheck/archive
 
 USER citecheck
 EXPOSE 8080

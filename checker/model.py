@@ -75,6 +75,7 @@ class FetchResult:
     elapsed_ms: float = 0.0
     not_modified: bool = False  # 304 to a conditional request
     truncated: bool = False  # body cut at max_bytes (error is TOO_LARGE when it mattered)
+    raw_headers: tuple[tuple[str, str], ...] = ()  # every response header, for the archive
 
 
 # --------------------------------------------------------------------------- liveness

@@ -35,6 +35,9 @@ class CitationTask:
     support_hash: str | None  # content hash the last support score was computed on
     article_published_at: datetime | None = None
     unverified_reason: str | None = None  # why the last check could not verify it
+    captured: bool = False  # the archive holds a capture of its source for it
+    copy_looked: bool = False  # an archived copy was looked for (and verified) already
+    cited_at: datetime | None = None  # when the citation was imported
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,42 @@ class SourceTask:
     # as far as loaded; `load_texts` loads the others when the check needs them
     snapshots: dict[int, Document] = field(default_factory=dict)
     load_texts: Callable[[tuple[int, ...]], Awaitable[dict[int, Document]]] | None = None
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """Where one capture's WARC records are: `length` bytes at `offset` of `path`, a path
+    relative to the archive folder."""
+
+    path: str
+    offset: int
+    length: int
+    digest: str  # WARC-Payload-Digest, "sha1:<base32>"
+    record: str  # "response" | "revisit" (the payload was already archived)
+    record_id: str
+    url: str  # WARC-Target-URI: where the response came from
+
+
+@dataclass(frozen=True)
+class CitationCapture:
+    """A capture this check made for a citation, or tried to (`error` says why it failed)."""
+
+    citation_id: int
+    reason: str  # "first_read" | "evidence_changed"
+    record: StoredRecord | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyVerdict:
+    """The archived copy found for a citation's dead, moved or edited source."""
+
+    citation_id: int
+    snapshot_url: str | None  # the one that verified, else the closest tried; None: none
+    snapshot_at: datetime | None
+    verified: bool  # it carries the citation's evidence (the evidence matcher agrees)
+    service: str = ""  # wayback | memento
+    tried: int = 0  # snapshots fetched to find it
 
 
 @dataclass(frozen=True)
@@ -94,3 +133,5 @@ class SourceOutcome:
     archived_url: str | None = None
     worker: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+    captures: tuple[CitationCapture, ...] = ()  # archive of record, written this check
+    copies: tuple[CopyVerdict, ...] = ()  # archived copies looked for this check

@@ -122,9 +122,20 @@ class SupportSettings:
 
 @dataclass(frozen=True)
 class ArchiveSettings:
-    enabled: bool = True
+    enabled: bool = True  # look up archived copies of dead, moved or edited sources
     availability_url: str = "https://archive.org/wayback/available"
     timeout_s: float = 20.0
+    # archive of record: WARC captures at a citation's first full read and evidence changes
+    capture: bool = True
+    folder: str = ""  # "": beside the SQLite database file, else ./archive
+    keep_captures: int = 10  # per citation: its first and the newest; 0 keeps all
+    cdx_url: str = "https://web.archive.org/cdx/search/cdx"
+    timemap_urls: tuple[str, ...] = ()  # Memento TimeMap endpoints, URL appended
+    verify_snapshots: int = 3  # archived snapshots fetched to find the evidence, at most
+    save_page_now: bool = False  # submit new sources to the Internet Archive (SPN2)
+    spn_url: str = "https://web.archive.org/save"
+    spn_access_key: str = ""
+    spn_secret_key: str = ""
 
 
 @dataclass(frozen=True)

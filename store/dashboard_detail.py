@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from store.capture_views import citation_archive
 from store.dashboard import flag_summary
 from store.tables import Article, Citation, Flag, FlagEvent, Snapshot, Source
 from store.tables import SourceCheck as Check
@@ -79,6 +80,7 @@ def flag_detail(session: Session, flag_id: int, *, checks: int = 20) -> dict[str
             "latest_snapshot": latest,
         },
         "archived_url": source.archived_url or detail.get("archived_url"),
+        "archive": citation_archive(session, int(citation.id or 0)),
     }
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from checker.model import Document
 from checker.outcome import SourceOutcome
+from store.captures import ORPHANED_FILES, captured_snapshots, record_captures, record_copies
 from store.flags import CitationConditions, reconcile_flags
 from store.tables import Citation, Snapshot, Source, SourceCheck
 
@@ -26,8 +27,11 @@ def record_outcome(
     owner: str | None = None,
     check_history: int = 200,
     snapshot_history: int = 20,
+    keep_captures: int = 10,
 ) -> bool:
-    """Write the outcome; False (and nothing written) if `owner` lost the lease meanwhile."""
+    """Write the outcome; False (and nothing written) if `owner` lost the lease meanwhile.
+
+    WARC files no capture uses any more are listed in `session.info[ORPHANED_FILES]`."""
     source = session.get(Source, outcome.source_id, with_for_update=True)
     if source is None:
         return False
@@ -104,6 +108,16 @@ def record_outcome(
             citation.unverified_reason = result.unseen[:32]
         judged.append(CitationConditions(citation, result.conditions, result.judged))
     reconcile_flags(session, judged, now)
+    orphaned = record_captures(
+        session,
+        outcome,
+        [i for i in citations if i is not None],
+        current_snapshot,
+        keep=keep_captures,
+    )
+    if orphaned:
+        session.info.setdefault(ORPHANED_FILES, []).extend(orphaned)
+    record_copies(session, outcome, [i for i in citations if i is not None])
 
     session.flush()
     _trim_history(
@@ -166,6 +180,8 @@ def _trim_history(
         )
         if i
     } | {source.last_snapshot_id}
+    if source.id is not None:
+        keep |= captured_snapshots(session, source.id)
     old_snaps = (
         select(Snapshot.id)
         .where(Snapshot.source_id == source.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import store.alert_tables
+import store.archive_tables
 import store.auth_tables
 import store.dashboard_indexes
 import store.discovery_tables

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from checker.model import Document, Evidence
 from checker.outcome import CitationTask, SourceHealth, SourceOutcome, SourceTask
 from store import results
+from store.captures import ORPHANED_FILES, captured_citations, looked_for_copies
 from store.tables import Article, Citation, FlagEvent, Snapshot, Source
 
 
@@ -106,6 +107,7 @@ class RecordedCheck:
     written: bool  # False: the lease was lost to another worker, nothing was written
     flags_opened: int = 0
     flags_resolved: int = 0
+    orphaned_files: tuple[str, ...] = ()  # WARC files no capture uses: delete after commit
 
 
 def record_if_leased(
@@ -117,6 +119,7 @@ def record_if_leased(
     lease_s: float,
     check_history: int = 200,
     snapshot_history: int = 20,
+    keep_captures: int = 10,
 ) -> RecordedCheck:
     """Write a check's result in the caller's transaction, only while `owner` holds the lease."""
     if not hold_lease(session, owner=owner, source_id=outcome.source_id, now=now, lease_s=lease_s):
@@ -129,11 +132,13 @@ def record_if_leased(
             owner=owner,
             check_history=check_history,
             snapshot_history=snapshot_history,
+            keep_captures=keep_captures,
         )
         session.flush()
     finally:
         del session.info[_FLAG_ACTIONS]
-    return RecordedCheck(written, counted["opened"], counted["resolved"])
+        orphaned = tuple(session.info.pop(ORPHANED_FILES, ()))
+    return RecordedCheck(written, counted["opened"], counted["resolved"], orphaned)
 
 
 # The flag events a check writes are counted as they are flushed (for the metrics), only
@@ -223,6 +228,8 @@ def load_tasks(
             snapshot_ids.add(citation.baseline_snapshot_id)
     snapshot_ids |= {s.last_snapshot_id for s in sources if s.last_snapshot_id}
     snapshots = load_snapshots(session, sorted(snapshot_ids)) if with_texts else {}
+    captured = captured_citations(session, list(ids))
+    looked = looked_for_copies(session, list(ids))
     tasks = []
     for src in sources:
         assert src.id is not None
@@ -239,7 +246,10 @@ def load_tasks(
                     src.first_failure_at,
                     src.last_failure_at,
                 ),
-                citations=tuple(_citation_task(c, published) for c, published, _ in cites),
+                citations=tuple(
+                    _citation_task(c, published, c.id in captured, c.id in looked)
+                    for c, published, _ in cites
+                ),
                 etag=src.etag,
                 last_modified=src.last_modified,
                 content_hash=src.content_hash,
@@ -257,7 +267,9 @@ def load_tasks(
     return tasks
 
 
-def _citation_task(citation: Citation, published: datetime | None) -> CitationTask:
+def _citation_task(
+    citation: Citation, published: datetime | None, captured: bool = False, looked: bool = False
+) -> CitationTask:
     assert citation.id is not None
     evidence = None
     if citation.evidence:
@@ -273,4 +285,7 @@ def _citation_task(citation: Citation, published: datetime | None) -> CitationTa
         support_hash=citation.support_hash,
         article_published_at=published,
         unverified_reason=citation.unverified_reason,
+        captured=captured,
+        copy_looked=looked,
+        cited_at=citation.created_at,
     )

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb, NewsArticle
@@ -19,6 +20,7 @@ from sqlmodel import col, select
 from checker.engine import CheckRun, RunReport, open_checker
 from checker.model import ArticleIn, CitationIn
 from checker.settings import Settings
+from store.archive_tables import Capture
 from store.articles import import_articles
 from store.db import Database
 from store.flags import FlagFilter, list_flags
@@ -28,9 +30,10 @@ T0 = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
 NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
 
 
-def settings_for(web: FakeWeb, **fetch: float) -> Settings:
+def settings_for(web: FakeWeb, archive: Path | None = None, **fetch: float) -> Settings:
     """Settings for checks against the fake web: loopback allowed, no spacing, one
-    extraction process, failures confirmed after 2 checks an hour apart."""
+    extraction process, failures confirmed after 2 checks an hour apart; captures into
+    `archive` when given, none otherwise."""
     base = Settings()
     return dataclasses.replace(
         base,
@@ -42,7 +45,11 @@ def settings_for(web: FakeWeb, **fetch: float) -> Settings:
         extract=dataclasses.replace(base.extract, processes=1),
         support=dataclasses.replace(base.support, backend="lexical"),
         archive=dataclasses.replace(
-            base.archive, availability_url=f"http://{web.ARCHIVE}:{web.port}/wayback/available"
+            base.archive,
+            availability_url=f"http://{web.ARCHIVE}:{web.port}/wayback/available",
+            cdx_url=f"http://{web.ARCHIVE}:{web.port}/cdx/search/cdx",
+            capture=archive is not None,
+            folder=str(archive or ""),
         ),
     )
 
@@ -62,13 +69,23 @@ async def check(db: Database, settings: Settings, web: FakeWeb, now: datetime) -
         return await CheckRun(db, settings, checker, clock=clock).run_once(due_only=False)
 
 
+def captures(db: Database) -> list[tuple[str, str, str | None]]:
+    """(citation ref, reason, record) of every capture, oldest first."""
+    query = (
+        select(Citation.ref, Capture.reason, Capture.record)
+        .join(Citation, col(Citation.id) == col(Capture.citation_id))
+        .order_by(col(Capture.captured_at), col(Citation.ref))
+    )
+    return db.run(lambda s: [tuple(row) for row in s.exec(query)])
+
+
 def open_flags(db: Database) -> dict[tuple[str, str], dict[str, object]]:
     rows = db.run(lambda s: list_flags(s, FlagFilter()))
     return {(str(r["kind"]), str(r["source_url"])): r for r in rows}
 
 
 async def test_sources_decay_and_recover(
-    db: Database, fake_web: FakeWeb, articles: tuple[NewsArticle, ...]
+    db: Database, fake_web: FakeWeb, articles: tuple[NewsArticle, ...], tmp_path: Path
 ) -> None:
     web = fake_web
     usable = [a for a in articles if evidence_sentence(a) and "wsj.com" not in a.original_url]
@@ -95,7 +112,7 @@ async def test_sources_decay_and_recover(
     )
     article = ArticleIn("https://paper.example/story", "Story", citations)
     db.run(lambda s: import_articles(s, [article], T0))
-    settings = settings_for(web)
+    settings = settings_for(web, archive=tmp_path / "archive")
 
     # Day 0: everything checked once; failures are only suspicions.
     report = await check(db, settings, web, T0)
@@ -106,6 +123,7 @@ async def test_sources_decay_and_recover(
         lambda s: list(s.exec(select(Citation.ref).where(col(Citation.evidence).is_not(None))))
     )
     assert sorted(anchored) == ["1", "2"]  # evidence anchored at the first successful check
+    assert captures(db) == [("1", "first_read", "response"), ("2", "first_read", "response")]
 
     # The web decays: a figure in the evidence is changed, a page dies.
     new_number = str(int(re.sub(r"\D", "", number.group()) or "0") + 7)
@@ -131,9 +149,14 @@ async def test_sources_decay_and_recover(
     }
     assert [s["url"] for s in report.suspects] == [url["dying"]]  # 1 failure of 2
 
+    # The edited evidence is captured as it now reads.
+    edited_captures = [("1", "evidence_changed", "response")]
+    assert captures(db)[2:] == edited_captures
+
     # Checking again at the same moment duplicates nothing.
     await check(db, settings, web, T0 + timedelta(hours=2))
     assert open_flags(db).keys() == flags.keys()
+    assert captures(db)[2:] == edited_captures
 
     # The edit is reverted, the page comes back: their flags resolve themselves.
     web.replace_text(web.NEWS, edited.path, new_number, number.group())

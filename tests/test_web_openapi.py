@@ -37,7 +37,13 @@ from checker.model import (
     Support,
     SupportLabel,
 )
-from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome
+from checker.outcome import (
+    CitationCapture,
+    CitationOutcome,
+    SourceHealth,
+    SourceOutcome,
+    StoredRecord,
+)
 from checker.web import api_bodies, api_models, api_ops_models, views_import
 from checker.web.actions import ACTIONS
 from checker.web.openapi import document
@@ -52,9 +58,25 @@ from tests.test_web_api import bearer
 from tests.web_fixtures import NOW, SOURCES, T0, Client, Seeded
 
 DOC_URI = "urn:citecheck:openapi"
-GET_PATHS = [path for path, ops in document()["paths"].items() if "get" in ops]
+# GETs answering JSON (a WARC download is checked in test_archive_web.py)
+GET_PATHS = [
+    path
+    for path, ops in document()["paths"].items()
+    if "get" in ops and "application/json" in ops["get"]["responses"]["200"]["content"]
+]
 QUERIES = {"/api/v1/flags": ["", "?status=all", "?status=resolved&limit=1"]}
 PARAM = re.compile(r"\{(\w+)\}")
+
+
+STORED = StoredRecord(
+    path="AB/ABCDEFGHIJKLMNOPQRSTUVWXYZ234567.warc.gz",
+    offset=0,
+    length=1234,
+    digest="sha1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+    record="response",
+    record_id="<urn:uuid:6a0e2c3e-2f4f-4a47-9b7e-1c1f4f0d9d11>",
+    url="https://fine.example/report",
+)
 
 
 @dataclass
@@ -98,6 +120,7 @@ def _anchor_fine_source(seeded: Seeded) -> None:
         elapsed_ms=123.456,
         document=Document.from_text("Outreach", text),
         content_hash="h-fine",
+        captures=(CitationCapture(citation_id, "first_read", record=STORED),),
     )
     seeded.db.run(lambda s: record_outcome(s, outcome))
 
@@ -149,6 +172,7 @@ async def world(anon: Client, seeded: Seeded, recorder: Recorder) -> World:
                 ("flag_id", Flag.id),
                 ("article_id", Article.id),
                 ("source_id", Source.id),
+                ("citation_id", Citation.id),
             ]
         }
 
@@ -221,6 +245,9 @@ async def test_the_world_shows_every_kind_of_row(anon: Client, world: World) -> 
     detail = await (await anon.get(f"/api/v1/flags/{unsupported['id']}", headers=headers)).json()
     assert detail["citation"]["support_label"] == "unsupported"
     assert detail["evidence"]["baseline_snapshot"]["title"] == "Outreach"
+    captured = detail["archive"]["as_captured"]
+    assert captured["title"] == "Outreach" and captured["evidence_found"]
+    assert {"text": "Officials credited outreach.", "evidence": True} in captured["text"]
     source = await (
         await anon.get(f"/api/v1/sources/{detail['source']['id']}", headers=headers)
     ).json()

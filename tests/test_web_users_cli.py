@@ -68,11 +68,19 @@ def test_mistakes_are_one_line(
 
 
 def test_worker_once_and_check_report_the_same_open_flags(
-    seeded: object, db: Database, db_url: str, capsys: pytest.CaptureFixture[str]
+    seeded: object,
+    db: Database,
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     from sqlalchemy import update
 
     from store.tables import Source
+
+    # beside a PostgreSQL database, the archive folder would be ./archive: the checkout
+    monkeypatch.setenv("CITECHECK_ARCHIVE_FOLDER", str(tmp_path / "archive"))
 
     with db.engine.begin() as conn:  # nothing due: only the summaries are compared
         conn.execute(update(Source).values(next_check_at=datetime(2999, 1, 1, tzinfo=UTC)))

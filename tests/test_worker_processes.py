@@ -96,6 +96,7 @@ def write_config(path: Path, *, lease_s: float = 30.0, grace_s: float = 10.0) ->
         f"[monitor]\nlease_s = {lease_s}\ntick_s = 0.2\nbatch_size = 4\n"
         f"shutdown_grace_s = {grace_s}\n"
         '[support]\nbackend = "lexical"\n[archive]\nenabled = false\n'
+        f'folder = "{path.parent / "archive"}"\n'  # never beside a server database: in the repo
     )
     return path
 

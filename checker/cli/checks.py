@@ -139,6 +139,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.archive import open_archive
+
+    open_archive(settings)  # an unusable archive folder stops us before any work
 
     async def go(db: Database) -> dict[str, Any]:
         if not await db.read(_anything_to_check, args.all):

@@ -49,7 +49,11 @@ def demo_settings(settings: Settings, web_base: str, db_url: str) -> Settings:
             settings.monitor, confirm_failures=2, confirm_interval_s=86_400.0
         ),
         archive=dataclasses.replace(
-            settings.archive, enabled=True, availability_url=f"{web_base}/wayback/available"
+            settings.archive,
+            enabled=True,
+            availability_url=f"{web_base}/wayback/available",
+            cdx_url="",  # the demo asks its own web only: no CDX API there
+            timemap_urls=(),
         ),
     )
 

@@ -14,11 +14,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from checker.cli import alerts, checks, demo, discover, monitor, support, users
+from checker.cli import alerts, checks, demo, discover, export, monitor, support, users
 from checker.cli.common import Handler, UserError
 from checker.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (checks, discover, monitor, alerts, demo, support, users)
+COMMAND_MODULES = (checks, discover, export, monitor, alerts, demo, support, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from checker.archive import ArchiveError
     from checker.model import RenderError
     from store.db import StoreError
 
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config, os.environ, db_url=args.db)
         handler: Handler = args.handler
         return handler(args, settings)
-    except (UserError, SettingsError, StoreError, RenderError) as exc:
+    except (UserError, SettingsError, StoreError, RenderError, ArchiveError) as exc:
         print(f"citecheck: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

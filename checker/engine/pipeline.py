@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from hashlib import blake2b
 from typing import Any
+from urllib.parse import urlsplit
 
+from checker import archive as arc
 from checker import evidence as ev
 from checker import verdict
+from checker.archive.save_page import SavePageNow
+from checker.archive.verify import copies_wanted, verified_copies
 from checker.engine.schedule import next_check
 from checker.extract import Extractor
 from checker.fetch import Fetcher
 from checker.fetch.archive import find_archived_copy
 from checker.fetch.browser import Renderer
+from checker.fetch.client import ACCEPT
 from checker.liveness import classify
 from checker.model import (
     Document,
@@ -33,7 +38,14 @@ from checker.model import (
     RenderError,
     Support,
 )
-from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome, SourceTask
+from checker.outcome import (
+    CitationCapture,
+    CitationOutcome,
+    CopyVerdict,
+    SourceHealth,
+    SourceOutcome,
+    SourceTask,
+)
 from checker.settings import Settings
 from checker.support import Scorer
 from checker.urls import host_of
@@ -64,13 +76,20 @@ class SourceChecker:
     scorer: Scorer
     worker: str = ""
     renderer: Renderer | None = None  # [browser] enabled: pages written by scripts
+    archive: arc.FolderArchive | None = None  # [archive] capture: the archive of record
+    save_page: SavePageNow | None = None  # [archive] save_page_now: a public copy too
 
     async def check(self, task: SourceTask, now: datetime) -> SourceOutcome:
+        # A citation not captured yet needs the body itself: no conditional request, and
+        # no "same bytes" shortcut past its capture.
+        uncaptured = self.archive is not None and any(not c.captured for c in task.citations)
         result = await self.fetcher.fetch(
-            task.url, etag=task.etag, last_modified=task.last_modified
+            task.url,
+            etag=None if uncaptured else task.etag,
+            last_modified=None if uncaptured else task.last_modified,
         )
         body_hash = _body_hash(result)
-        if _unchanged(task, result, body_hash):
+        if not uncaptured and _unchanged(task, result, body_hash):
             return self._unchanged(task, result, body_hash, now)
         return await self._judge(task, result, body_hash, now)
 
@@ -136,9 +155,13 @@ class SourceChecker:
         full = seen is Sight.FULL
 
         health = verdict.next_health(task.health, liveness, now, self.settings.monitor)
+        copies = await self._copies(task, texts, health, changes)
         archived_url = task.archived_url
         if health.state == "dead" and not archived_url and self.settings.archive.enabled:
-            archived_url = await self._archived_copy(task)
+            # A copy verified to carry the evidence; when no archive could say (none
+            # answered, no evidence to verify), the availability API's closest copy.
+            verified = next((c.snapshot_url for c in copies if c.verified), None)
+            archived_url = verified or (None if copies else await self._archived_copy(task))
         reading = Reading(
             sight=seen,
             document=document,
@@ -150,6 +173,7 @@ class SourceChecker:
             unreadable=_unreadable(liveness, document, extract_error),
         )
         citations = await self._judge_citations(task, reading, changes, content_hash)
+        captures = await self._capture(task, result, citations, changes, now) if full else ()
         detail: dict[str, Any] = {
             "redirects": [[h.status, h.url, h.location] for h in result.redirects],
             "content_type": result.content_type,
@@ -162,6 +186,11 @@ class SourceChecker:
             detail["rendered"] = read.rendered
         if reading.unreadable:
             detail["unreadable"] = reading.unreadable
+        failed = next((c.error for c in captures if c.error), None)
+        if failed:
+            detail["capture_error"] = failed
+        if captures and self.save_page is not None and not any(c.captured for c in task.citations):
+            detail["save_page_now"] = (await self.save_page.submit(task.url)).as_detail()
         # Only the source's own content becomes its text, hashes and validators: a wall's
         # ETag must never make a later 304 look like the article unchanged, nor a script
         # shell's bytes, whose text comes from elsewhere.
@@ -180,6 +209,8 @@ class SourceChecker:
             document=document if full else None,
             content_hash=content_hash if full else None,
             archived_url=archived_url,
+            captures=captures,
+            copies=copies,
         )
 
     def _outcome(
@@ -198,6 +229,8 @@ class SourceChecker:
         document: Document | None = None,
         content_hash: str | None = None,
         archived_url: str | None = None,
+        captures: tuple[CitationCapture, ...] = (),
+        copies: tuple[CopyVerdict, ...] = (),
     ) -> SourceOutcome:
         schedule = next_check(
             now,
@@ -239,6 +272,8 @@ class SourceChecker:
             archived_url=archived_url or task.archived_url,
             worker=self.worker,
             detail=detail,
+            captures=captures,
+            copies=copies,
         )
 
     async def _texts(self, task: SourceTask) -> dict[int, Document]:
@@ -316,6 +351,41 @@ class SourceChecker:
             return {cid: ev.compare(e, base, document, settings) for cid, e, base in pairs}
 
         return await asyncio.to_thread(compare_all)
+
+    async def _capture(
+        self,
+        task: SourceTask,
+        result: FetchResult,
+        citations: tuple[CitationOutcome, ...],
+        changes: dict[int, EvidenceChange],
+        now: datetime,
+    ) -> tuple[CitationCapture, ...]:
+        if self.archive is None or not arc.capturable(result):
+            return ()
+        reasons = arc.capture_reasons(task.citations, citations, changes)
+        host = urlsplit(result.final_url).netloc.rpartition("@")[2]
+        sent = [("Host", host), ("User-Agent", self.fetcher.user_agent), ("Accept", ACCEPT)]
+        return await arc.capture_response(self.archive, result, sent, reasons, now)
+
+    async def _copies(
+        self,
+        task: SourceTask,
+        texts: dict[int, Document],
+        health: SourceHealth,
+        changes: dict[int, EvidenceChange],
+    ) -> tuple[CopyVerdict, ...]:
+        if not self.settings.archive.enabled:
+            return ()
+        wanted, cited = copies_wanted(task, texts, health.state == "dead", changes)
+        return await verified_copies(
+            self.fetcher,
+            self.extractor,
+            self.settings.archive,
+            self.settings.evidence,
+            task.url,
+            cited,
+            wanted,
+        )
 
     async def _archived_copy(self, task: SourceTask) -> str | None:
         dates = [c.article_published_at for c in task.citations if c.article_published_at]

@@ -88,12 +88,15 @@ async def open_checker(
     settings: Settings, *, worker: str | None = None, resolver: Any = None
 ) -> AsyncIterator[Pipeline]:
     """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
+    from checker.archive import open_archive
+    from checker.archive.save_page import SavePageNow
     from checker.engine.pipeline import SourceChecker
     from checker.extract import Extractor
     from checker.fetch import Fetcher
     from checker.fetch.browser import Renderer
     from checker.support import make_scorer
 
+    archive = open_archive(settings)  # refuses to start on an unwritable folder
     extractor = Extractor(settings.extract)
     try:
         async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
@@ -104,7 +107,19 @@ async def open_checker(
                     renderer = Renderer(settings.browser, fetcher)
                     await stack.enter_async_context(renderer)
                 name = worker or worker_name()
-                yield SourceChecker(settings, fetcher, extractor, scorer, name, renderer)
+                save_page = None
+                if settings.archive.save_page_now:
+                    save_page = SavePageNow(fetcher.session, settings.archive)
+                yield SourceChecker(
+                    settings,
+                    fetcher,
+                    extractor,
+                    scorer,
+                    name,
+                    renderer,
+                    archive=archive,
+                    save_page=save_page,
+                )
     finally:
         extractor.close()
 
@@ -290,6 +305,8 @@ class CheckRun:
             self.metrics.lost_leases.inc()
             return
         self._count(task, outcome, recorded.flags_opened, recorded.flags_resolved)
+        if recorded.orphaned_files:
+            await self._forget(recorded.orphaned_files)
 
     async def _write(
         self, task: SourceTask, outcome: SourceOutcome
@@ -358,8 +375,20 @@ class CheckRun:
             lease_s=self.settings.monitor.lease_s,
             check_history=self.settings.database.check_history,
             snapshot_history=self.settings.database.snapshot_history,
+            keep_captures=self.settings.archive.keep_captures,
         )
         return recorded, time.perf_counter() - began
+
+    async def _forget(self, paths: tuple[str, ...]) -> None:
+        """Delete WARC files retention dropped the last capture of (after the commit)."""
+        archive = getattr(self.checker, "archive", None)  # only a real SourceChecker has one
+        if archive is None:
+            return
+        for path in paths:
+            try:
+                await asyncio.to_thread(archive.delete, path)
+            except Exception as exc:  # a file left behind costs disk, never the check
+                log.warning("archive file %s not deleted: %s", path, exc)
 
     async def _internal_error(self, task: SourceTask, exc: Exception) -> None:
         self.report.errors.append({"source_id": task.id, "url": task.url, "error": repr(exc)})

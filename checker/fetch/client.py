@@ -42,7 +42,7 @@ from checker.model import FetchErrorKind, FetchResult, Hop
 from checker.settings import FetchSettings
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
 _PROBE_CACHE_SIZE = 4096
 _PROBE_MAX_BYTES = 512 * 1024  # enough to compare a "not found" template with a page
 
@@ -116,7 +116,7 @@ class Fetcher:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 cookie_jar=aiohttp.DummyCookieJar(),  # no state carried from one check to the next
-                headers={"User-Agent": self.user_agent, "Accept": _ACCEPT},
+                headers={"User-Agent": self.user_agent, "Accept": ACCEPT},
                 trust_env=False,
                 trace_configs=[sent_trace()],
             )
@@ -320,4 +320,5 @@ def _result(url: str, final: URL, hops: list[Hop], answer: Answer, elapsed: floa
         elapsed_ms=round(elapsed, 1),
         not_modified=answer.status == 304,
         truncated=answer.truncated,
+        raw_headers=answer.raw_headers,
     )

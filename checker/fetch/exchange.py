@@ -37,6 +37,7 @@ KEPT_HEADERS = (
     "refresh",
 )
 _CHUNK = 64 * 1024
+_RAW_HEADERS = 200  # headers kept for the archive's record, at most
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Answer:
     error: FetchErrorKind | None = None
     message: str = ""
     cookies: dict[str, str] = field(default_factory=dict)
+    raw_headers: tuple[tuple[str, str], ...] = ()  # all of them, in order: the archive's record
 
 
 async def exchange(
@@ -79,12 +81,13 @@ async def exchange(
                 status = response.status
                 kept = kept_headers(response.headers)
                 cookies = {name: morsel.value for name, morsel in response.cookies.items()}
+                raw = tuple(response.headers.items())[:_RAW_HEADERS]
                 if not read_body or (300 <= status < 400 and "location" in kept):
-                    return Answer(status, kept, cookies=cookies)
+                    return Answer(status, kept, cookies=cookies, raw_headers=raw)
                 body, truncated = await _read_limited(response.content, max_bytes)
                 error = FetchErrorKind.TOO_LARGE if truncated else None
                 message = f"body larger than {max_bytes} bytes; cut there" if truncated else ""
-                return Answer(status, kept, body, truncated, error, message, cookies)
+                return Answer(status, kept, body, truncated, error, message, cookies, raw)
     except Exception as exc:  # everything a source can do to us ends up in the answer
         kind, message = error_kind(exc)
         return Answer(status, kept, error=kind, message=message)

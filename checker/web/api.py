@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from checker.alerts.destinations import DestinationError, parse_destination
 from checker.web.actions import MAX_ID, ActionRequest, parse_id, perform, queue_filter
+from checker.web.api_archive_models import CitationArchive
 from checker.web.api_bodies import ActionBody, BodyError, DestinationBody, ImportBody, read_body
 from checker.web.api_models import (
     ArticlePage,
@@ -40,8 +41,9 @@ from checker.web.api_ops_models import (
 from checker.web.auth import require
 from checker.web.keys import CLOCK, COUNTS, DB, PRINCIPAL, SETTINGS
 from checker.web.openapi import document
+from checker.web.views_archive import warc_download
 from checker.web.views_import import ImportProblem, run_import
-from store import alerts, dashboard, dashboard_detail
+from store import alerts, capture_views, dashboard, dashboard_detail
 from store import overview as stats
 from store.dashboard import QueryError
 from store.editing import EditError, EditInputError
@@ -165,6 +167,12 @@ async def get_source(request: web.Request) -> web.Response:
     return answer(SourceView, data) if data is not None else fail(404, "no such source")
 
 
+async def get_citation_archive(request: web.Request) -> web.Response:
+    citation_id = _path_id(request, "citation_id")
+    data = await request.app[DB].read(capture_views.citation_archive, citation_id)
+    return answer(CitationArchive, data) if data is not None else fail(404, "no such citation")
+
+
 async def get_overview(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.overview, request.app[CLOCK]())
     data["open_flags"] = await request.app[COUNTS].get()
@@ -250,6 +258,8 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{PREFIX}/articles", list_articles)
     r.add_get(f"{PREFIX}/articles/{{article_id}}", get_article)
     r.add_get(f"{PREFIX}/sources/{{source_id}}", get_source)
+    r.add_get(f"{PREFIX}/citations/{{citation_id}}/archive", get_citation_archive)
+    r.add_get(f"{PREFIX}/citations/{{citation_id}}/archive.warc.gz", warc_download)
     r.add_get(f"{PREFIX}/overview", get_overview)
     r.add_post(f"{PREFIX}/import", post_import)
     r.add_get(f"{PREFIX}/alerts/destinations", alert_destinations)

@@ -10,32 +10,20 @@ the models only check and describe them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import Field, RootModel
 
 from checker.model import FetchErrorKind, FlagKind, LivenessState, Severity, SupportLabel
-from checker.web.actions import MAX_ID
+from checker.web.api_archive_models import CitationArchive
+from checker.web.api_types import Count, Id, Reply, Time
+
+__all__ = ["Count", "Id", "Reply", "Time"]  # the shared types, for the other model modules
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-# Times go out in UTC with a "Z", as they always have; a naive time is a store bug.
-Time = Annotated[AwareDatetime, AfterValidator(_utc)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Count = Annotated[int, Field(ge=0)]
 FlagStatus = Literal["open", "acknowledged", "muted", "resolved"]  # store.tables.FLAG_STATUSES
 SourceState = Literal["new", "ok", "suspect", "dead", "unreachable", "blocked", "moved"]
 DiffPart = tuple[Literal["=", "-", "+"], str]  # kept, removed or added text
-
-
-class Reply(BaseModel):
-    """Base of every response body: a key the model does not declare is a bug, not data."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Article(Reply):
@@ -194,6 +182,7 @@ class FlagDetail(Reply):
     other_flags: list[FlagRef] = Field(description="the citation's other open flags")
     evidence: Evidence
     archived_url: str | None
+    archive: CitationArchive = Field(description="the citation's archive of record")
 
 
 class QueueItem(Reply):

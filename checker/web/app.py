@@ -21,6 +21,7 @@ from checker.web import (
     api,
     auth,
     views_alerts,
+    views_archive,
     views_flags,
     views_import,
     views_pages,
@@ -122,6 +123,8 @@ def create_app(
     r.add_get("/articles", views_pages.articles_page)
     r.add_get("/articles/{article_id}", views_pages.article_page)
     r.add_get("/sources/{source_id}", views_pages.source_page)
+    r.add_get("/citations/{citation_id}/archive.warc.gz", views_archive.warc_download)
+    r.add_get("/articles/{article_id}/export", views_archive.article_export)
     r.add_get("/import", views_import.import_page)
     r.add_post("/import", views_import.import_submit)
     r.add_get("/users", views_users.users_page)

@@ -16,6 +16,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from checker.model import FlagKind, Severity
 from checker.web.actions import MAX_ID
+from checker.web.api_archive_models import CitationArchive
 from checker.web.api_bodies import ActionBody, DestinationBody, ImportBody
 from checker.web.api_models import (
     ArticlePage,
@@ -53,6 +54,7 @@ REPLIES: tuple[type[BaseModel], ...] = (
     ArticlePage,
     ArticleView,
     SourceView,
+    CitationArchive,
     Overview,
     ImportSummary,
     DestinationList,
@@ -207,6 +209,32 @@ PATHS: dict[str, Any] = {
             errors=("404",),
             parameters=[_p("source_id")],
         )
+    },
+    "/api/v1/citations/{citation_id}/archive": {
+        "get": _op(
+            "A citation's archive of record: the source as captured when cited (evidence "
+            "marked), every capture, and the archived copy found on a public web archive",
+            CitationArchive,
+            errors=("404",),
+            parameters=[_p("citation_id")],
+        )
+    },
+    "/api/v1/citations/{citation_id}/archive.warc.gz": {
+        "get": {
+            "summary": "The citation's captures as a WARC file (gzip records): request, "
+            "response and revisit records, each revisit preceded by the response it refers to",
+            "parameters": [_p("citation_id")],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/warc": {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
+                "401": _json(schema_ref(Error), ERROR_CASES["401"]),
+                "404": _json(schema_ref(Error), "no such citation, or nothing captured yet"),
+            },
+        }
     },
     "/api/v1/overview": {"get": _op("Counts, weekly trends and worker status", Overview)},
     "/api/v1/import": {

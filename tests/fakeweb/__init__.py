@@ -50,7 +50,11 @@ Hosts (all on 127.0.0.1 through the resolver):
 - parked.test: every path is a domain-parking page ("This domain may be for sale").
 - botwall.test: every path is a 403 challenge page (with ``cf-mitigated: challenge``).
 - archive.test: a Wayback availability API at ``/wayback/available``; put captures in
-  ``web.archive_snapshots[url] = [("20190101000000", "200"), ...]``.
+  ``web.archive_snapshots[url] = [("20190101000000", "200"), ...]``. And a web archive
+  (tests/fakeweb/wayback.py): a CDX API at ``/cdx/search/cdx``, replay at
+  ``/web/<stamp>[id_]/<url>`` and a Memento TimeMap at ``/timemap/link/<url>``, from
+  ``web.wayback[url] = {"20190101000000": html_bytes, ...}`` and
+  ``web.mementos[url] = [(any_uri, stamp), ...]``.
 - nxdomain.test does not resolve; refused.test resolves to a port where nothing listens.
 
 `web.add_host("127.0.0.7", "soft404")` serves another name (or loopback address, for

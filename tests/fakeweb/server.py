@@ -87,6 +87,10 @@ class FakeWeb:
         self.overrides: dict[tuple[str, str], Page | None] = {}
         self.sites: dict[str, Callable[[str], Page | None]] = {}
         self.archive_snapshots: dict[str, list[tuple[str, str]]] = {}
+        self.wayback: dict[str, dict[str, bytes]] = {}  # CDX, replay, TimeMap: {url: {stamp: body}}
+        self.mementos: dict[str, list[tuple[str, str]]] = {}  # extra TimeMap (uri, stamp) entries
+        self.spn_submissions: list[str] = []  # URLs given to Save Page Now (POST /save)
+        self.spn_answer = "job"  # job | 429 | declined | garbage | 500
         self.visits: list[Visit] = []
         self.counters: Counter[tuple[str, str]] = Counter()
         self.in_flight: Counter[str] = Counter()

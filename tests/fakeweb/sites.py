@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from . import pages
+from . import pages, wayback
 
 if TYPE_CHECKING:
     from .server import FakeWeb
@@ -22,6 +22,8 @@ async def answer(
     fake: FakeWeb, request: web.Request, kind: str, host: str, path: str
 ) -> web.StreamResponse:
     if kind == "archive":
+        if request.path != "/wayback/available":
+            return await wayback.answer(fake, request)
         return _wayback(fake, request)
     if kind == "parked":
         return _html(pages.parked_page(host))
@@ -175,8 +177,6 @@ def _challenge() -> web.Response:
 
 
 def _wayback(fake: FakeWeb, request: web.Request) -> web.Response:
-    if request.path != "/wayback/available":
-        return web.json_response({"error": "not found"}, status=404)
     url = request.query.get("url", "")
     wanted = request.query.get("timestamp", "99991231235959").ljust(14, "0")
     snapshots = fake.archive_snapshots.get(url, [])

@@ -1,7 +1,7 @@
 """citation.support_mismatches: what the claim's aligned source passage contradicts
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import store.types
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
