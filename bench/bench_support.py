@@ -239,9 +239,7 @@ def perturbation_table(scorer: LexicalScorer) -> None:
     print(f"{'kind':9s} {'judged':>6s} {'caught':>8s} {'unsupported':>12s} {'explained':>10s}")
     for kind, (judged, caught, unsupported, explained) in counts.items():
         share = 100 * caught / judged if judged else 0.0
-        print(
-            f"{kind:9s} {judged:6d} {caught:4d} {share:3.0f}% {unsupported:12d} {explained:10d}"
-        )
+        print(f"{kind:9s} {judged:6d} {caught:4d} {share:3.0f}% {unsupported:12d} {explained:10d}")
     print("(goal: caught >= 80% of each kind; the original claim must be supported to count)")
 
 
