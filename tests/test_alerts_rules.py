@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -221,7 +222,8 @@ def test_bad_destination_config_is_one_clear_error(tables: list[Any], message: s
 def test_the_documented_example_destination_is_valid() -> None:
     reference = Path(__file__).resolve().parents[1] / "config" / "citecheck.toml"
     lines = reference.read_text().split("# [[destinations]]", 1)[1].splitlines()
-    example = "[[destinations]]\n" + "\n".join(line.removeprefix("# ") for line in lines[1:])
+    block = list(itertools.takewhile(str.strip, lines[1:]))  # up to the next blank line
+    example = "[[destinations]]\n" + "\n".join(line.removeprefix("# ") for line in block)
     [dest] = parse_destinations(tomllib.loads(example)["destinations"])
     assert dest.name == "desk" and dest.format == "slack"
     assert due_at(dest.mode, NOW, 60, dest.digest_time) - NOW < timedelta(minutes=2)
