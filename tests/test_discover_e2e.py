@@ -81,7 +81,7 @@ async def test_end_to_end_a_new_entry_is_imported_and_a_later_check_flags_its_de
         ),
         extract=dataclasses.replace(Settings().extract, processes=1),
         support=dataclasses.replace(Settings().support, backend="lexical"),
-        archive=dataclasses.replace(Settings().archive, enabled=False),
+        archive=dataclasses.replace(Settings().archive, enabled=False, capture=False),
     )
     await check(db, settings, web, T0 + timedelta(hours=1))
     assert not [f for f in open_dead(db) if f["source_url"] == source]
@@ -126,7 +126,12 @@ async def test_the_scheduler_polls_a_publication_once_per_interval_across_proces
     web = fake_web
     web.set_page(NEWS, "/feed.xml", rss(items_for([web.article_url(citing[0])], citing[:1])))
     pub = publication(feeds=(web.url(NEWS, "/feed.xml"),), poll_interval_s=3600.0)
-    settings = dataclasses.replace(Settings(), fetch=fetcher.settings, publications=(pub,))
+    settings = dataclasses.replace(
+        Settings(),
+        fetch=fetcher.settings,
+        publications=(pub,),
+        archive=dataclasses.replace(Settings().archive, capture=False),
+    )
     polled = asyncio.Event()
     reports: list[PollReport] = []
 

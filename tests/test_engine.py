@@ -100,6 +100,8 @@ def settings(*, batch_size: int = 5, lease_s: float = 300.0, grace_s: float = 5.
             shutdown_grace_s=grace_s,
             tick_s=0.05,
         ),
+        # No archive of record: it would default to a folder in the working directory.
+        archive=dataclasses.replace(base.archive, capture=False),
     )
 
 
