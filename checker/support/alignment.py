@@ -21,6 +21,8 @@ from checker.text import NEGATIONS, STOPWORDS, normalize, stem
 
 # Ranked sentences tried as the centre of the aligned window.
 CENTRES = 3
+# How far (in tokens) an anchor, a governed word, a negation or a verb's argument may sit.
+REACH = 4
 # A two-sentence window must cover this much more of the claim than one sentence alone.
 WIDER_GAIN = 0.1
 
