@@ -183,11 +183,12 @@ def test_reading_commands_leave_no_empty_database_behind(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
 ) -> None:
     """In the wrong folder, or with a typo in --db: one line naming the path, exit 1,
-    and no new empty database (which would answer "no flags" and "nothing due")."""
+    and no new empty database (which would answer "no flags" and "nothing due"), nor an
+    archive folder beside it."""
     typo = tmp_path / "typo.db"
     code, _, err = run(capsys, "--db", f"sqlite:///{typo}", *command)
     assert code == 1 and f"no database at {typo}" in err and len(err.strip().splitlines()) == 1
-    assert not typo.exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

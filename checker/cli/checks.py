@@ -141,8 +141,6 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from checker.archive import open_archive
 
-    open_archive(settings)  # an unusable archive folder stops us before any work
-
     async def go(db: Database) -> dict[str, Any]:
         if not await db.read(_anything_to_check, args.all):
             # Nothing to do: no fetcher, extraction pool or scorer to start (or import).
@@ -166,6 +164,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return report.as_dict()
 
     with open_db(settings, existing=True) as db:
+        open_archive(settings)  # an unusable archive folder stops us before any work
         report = run_async(go(db))
         opened = db.run(_flag_counts)
     report["open_flags"] = opened
