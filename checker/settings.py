@@ -40,6 +40,8 @@ class DatabaseSettings:
     pool_size: int = 10
     snapshot_history: int = 20  # snapshots kept per source (deduplicated by content hash)
     check_history: int = 200  # check rows kept per source
+    write_batch: int = 50  # results written per transaction at most
+    write_linger_s: float = 0.2  # how long a result may wait for others to join its batch
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -130,6 +131,12 @@ class Database:
         call = functools.partial(self._in_session, fn, args)
         return await asyncio.get_running_loop().run_in_executor(self._writer, call)
 
+    async def write_timed(self, fn: Callable[..., T], *args: Any) -> tuple[T, float, float]:
+        """`write`, also returning the wall and CPU time the transaction took in its
+        thread, commit included (not the wait for the thread)."""
+        call = functools.partial(self._timed_session, fn, args)
+        return await asyncio.get_running_loop().run_in_executor(self._writer, call)
+
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         call = functools.partial(self._in_session, fn, args)
         return await asyncio.get_running_loop().run_in_executor(self._reader, call)
@@ -137,6 +144,11 @@ class Database:
     def _in_session(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         with self.session() as session:
             return fn(session, *args)
+
+    def _timed_session(self, fn: Callable[..., T], args: tuple[Any, ...]) -> tuple[T, float, float]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        result = self._in_session(fn, args)
+        return result, time.perf_counter() - wall, time.thread_time() - cpu
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -38,30 +38,49 @@ class CitationConditions:
     judged: frozenset[FlagKind]
 
 
-def reconcile_flags(session: Session, results: Iterable[CitationConditions], now: datetime) -> None:
+@dataclass(frozen=True)
+class FlagMemory:
+    """What reconciling needs to know of some citations' flags, loaded in two queries:
+    their unresolved flags, and the signatures editors dismissed as false alarms."""
+
+    open: dict[tuple[int, str], Flag]
+    dismissed: set[tuple[int, str, str | None]]
+
+    @classmethod
+    def load(cls, session: Session, citation_ids: Iterable[int]) -> FlagMemory:
+        ids = sorted(set(citation_ids))
+        if not ids:
+            return cls({}, set())
+        unresolved = select(Flag).where(
+            col(Flag.citation_id).in_(ids), col(Flag.resolved_at).is_(None)
+        )
+        false_alarms = select(Flag.citation_id, Flag.kind, Flag.detail).where(
+            col(Flag.citation_id).in_(ids), Flag.resolved_by == "false_alarm"
+        )
+        return cls(
+            {(f.citation_id, f.kind): f for f in session.exec(unresolved)},
+            {(c, k, (d or {}).get("signature")) for c, k, d in session.exec(false_alarms)},
+        )
+
+
+def reconcile_flags(
+    session: Session,
+    results: Iterable[CitationConditions],
+    now: datetime,
+    memory: FlagMemory | None = None,
+) -> None:
     """Open, escalate and resolve the flags of a source's citations in a few statements.
 
-    One query loads the unresolved flags of all these citations, one the signatures
-    editors dismissed as false alarms; new flags are flushed together to get their ids.
+    `memory` holds their flags as loaded for a whole batch of results; without it, two
+    queries load them. New flags are flushed together to get their ids.
     """
     results = list(results)
     ids = [r.citation.id for r in results if r.citation.id is not None]
     if not ids:
         return
-    open_flags = {
-        (f.citation_id, f.kind): f
-        for f in session.exec(
-            select(Flag).where(col(Flag.citation_id).in_(ids), col(Flag.resolved_at).is_(None))
-        )
-    }
-    dismissed = {
-        (cid, kind, (detail or {}).get("signature"))
-        for cid, kind, detail in session.exec(
-            select(Flag.citation_id, Flag.kind, Flag.detail).where(
-                col(Flag.citation_id).in_(ids), Flag.resolved_by == "false_alarm"
-            )
-        )
-    }
+    if memory is None:
+        memory = FlagMemory.load(session, ids)
+    open_flags, dismissed = memory.open, memory.dismissed
     opened: list[Flag] = []
     for result in results:
         citation = result.citation

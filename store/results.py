@@ -8,16 +8,53 @@ per content hash, and flags per (citation, kind) while unresolved.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from checker.model import Document
 from checker.outcome import SourceOutcome
 from store.captures import ORPHANED_FILES, captured_snapshots, record_captures, record_copies
-from store.flags import CitationConditions, reconcile_flags
+from store.flags import CitationConditions, FlagMemory, reconcile_flags
 from store.tables import Citation, Snapshot, Source, SourceCheck
+
+
+@dataclass
+class Batch:
+    """A batch of outcomes being written: the rows they change, loaded in a few queries
+    for all of them (their source rows are already locked by the lease check), and the
+    check rows they add, inserted together in one executemany (`insert_checks`)."""
+
+    sources: dict[int, Source] = field(default_factory=dict)
+    citations: dict[int, dict[int, Citation]] = field(default_factory=dict)  # by source
+    flags: FlagMemory = field(default_factory=lambda: FlagMemory({}, set()))
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, session: Session, source_ids: Sequence[int]) -> Batch:
+        ids = sorted(set(source_ids))
+        if not ids:
+            return cls()
+        sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_(ids)))}
+        by_source: dict[int, dict[int, Citation]] = defaultdict(dict)
+        live = select(Citation).where(
+            col(Citation.source_id).in_(ids), col(Citation.retired_at).is_(None)
+        )
+        for citation in session.exec(live):
+            assert citation.id is not None
+            by_source[citation.source_id][citation.id] = citation
+        cited = [c for cs in by_source.values() for c in cs]
+        return cls(
+            {i: s for i, s in sources.items() if i is not None},
+            dict(by_source),
+            FlagMemory.load(session, cited),
+        )
 
 
 def record_outcome(
@@ -28,11 +65,18 @@ def record_outcome(
     check_history: int = 200,
     snapshot_history: int = 20,
     keep_captures: int = 10,
+    batch: Batch | None = None,
 ) -> bool:
     """Write the outcome; False (and nothing written) if `owner` lost the lease meanwhile.
 
+    In a `batch` (store.writes), its rows come from there, and its check row is inserted
+    and the checks' history trimmed by the caller, once for the batch; alone, it loads
+    and locks them.
     WARC files no capture uses any more are listed in `session.info[ORPHANED_FILES]`."""
-    source = session.get(Source, outcome.source_id, with_for_update=True)
+    if batch is None:
+        source = session.get(Source, outcome.source_id, with_for_update=True)
+    else:
+        source = batch.sources.get(outcome.source_id)
     if source is None:
         return False
     if owner is not None and source.lease_owner != owner:
@@ -40,20 +84,23 @@ def record_outcome(
     now = outcome.checked_at
     snapshot_id = _snapshot(session, source, outcome)
 
-    check = SourceCheck(
-        source_id=outcome.source_id,
-        checked_at=now,
-        status=outcome.status,
-        final_url=outcome.final_url[:2048],
-        error=outcome.error,
-        state=outcome.liveness.state.value,
-        reason=outcome.liveness.reason,
-        elapsed_ms=outcome.elapsed_ms,
-        snapshot_id=snapshot_id,
-        worker=outcome.worker,
-        detail=outcome.detail,
-    )
-    session.add(check)
+    check = {
+        "source_id": outcome.source_id,
+        "checked_at": now,
+        "status": outcome.status,
+        "final_url": outcome.final_url[:2048],
+        "error": outcome.error,
+        "state": outcome.liveness.state.value,
+        "reason": outcome.liveness.reason,
+        "elapsed_ms": outcome.elapsed_ms,
+        "snapshot_id": snapshot_id,
+        "worker": outcome.worker,
+        "detail": outcome.detail,
+    }
+    if batch is None:
+        insert_checks(session, [check])
+    else:
+        batch.checks.append(check)
 
     health = outcome.health
     source.state, source.reason = health.state, health.reason
@@ -77,14 +124,14 @@ def record_outcome(
     source.lease_owner, source.lease_expires_at = None, None
 
     current_snapshot = snapshot_id or source.last_snapshot_id
-    citations = {
-        c.id: c
-        for c in session.exec(
-            select(Citation).where(
-                Citation.source_id == source.id, col(Citation.retired_at).is_(None)
-            )
+    citations: dict[int, Citation]
+    if batch is None:
+        live = select(Citation).where(
+            Citation.source_id == source.id, col(Citation.retired_at).is_(None)
         )
-    }
+        citations = {c.id: c for c in session.exec(live) if c.id is not None}
+    else:
+        citations = batch.citations.get(outcome.source_id, {})
     judged: list[CitationConditions] = []
     for result in outcome.citations:
         citation = citations.get(result.citation_id)
@@ -107,22 +154,24 @@ def record_outcome(
             citation.unverified_since = citation.unverified_since or now
             citation.unverified_reason = result.unseen[:32]
         judged.append(CitationConditions(citation, result.conditions, result.judged))
-    reconcile_flags(session, judged, now)
+    reconcile_flags(session, judged, now, batch.flags if batch else None)
     orphaned = record_captures(
         session,
         outcome,
-        [i for i in citations if i is not None],
+        list(citations),
         current_snapshot,
         keep=keep_captures,
     )
     if orphaned:
         session.info.setdefault(ORPHANED_FILES, []).extend(orphaned)
-    record_copies(session, outcome, [i for i in citations if i is not None])
+    record_copies(session, outcome, list(citations))
 
-    session.flush()
-    _trim_history(
-        session, source, check_history, snapshot_history, snapshots=snapshot_id is not None
-    )
+    if batch is None:
+        session.flush()
+        trim_checks(session, [outcome.source_id], check_history)
+    if snapshot_id is not None:  # snapshots only grow when a check stored new content
+        session.flush()
+        _trim_snapshots(session, source, snapshot_history)
     return True
 
 
@@ -154,25 +203,34 @@ def _snapshot(session: Session, source: Source, outcome: SourceOutcome) -> int |
     return snap.id
 
 
-def _trim_history(
-    session: Session, source: Source, check_history: int, snapshot_history: int, *, snapshots: bool
-) -> None:
-    """Keep the newest checks and snapshots; never drop a snapshot a citation anchors on."""
+def insert_checks(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert check rows in one executemany (their ids are never needed back)."""
+    if rows:
+        session.execute(insert(SourceCheck), rows)
+
+
+def trim_checks(session: Session, source_ids: Sequence[int], keep: int) -> None:
+    """Keep the newest `keep` checks of each of these sources, in one statement."""
+    if not source_ids:
+        return
+    newer = aliased(SourceCheck)
     cutoff = (
-        select(SourceCheck.id)
-        .where(SourceCheck.source_id == source.id)
-        .order_by(col(SourceCheck.id).desc())
-        .offset(check_history)
+        select(newer.id)
+        .where(newer.source_id == SourceCheck.source_id)
+        .order_by(col(newer.id).desc())
+        .offset(keep)
         .limit(1)
         .scalar_subquery()
     )
     session.execute(
         delete(SourceCheck).where(
-            col(SourceCheck.source_id) == source.id, col(SourceCheck.id) <= cutoff
+            col(SourceCheck.source_id).in_(sorted(set(source_ids))), col(SourceCheck.id) <= cutoff
         )
     )
-    if not snapshots:  # snapshots only grow when a check stored new content
-        return
+
+
+def _trim_snapshots(session: Session, source: Source, keep_count: int) -> None:
+    """Keep the newest snapshots; never drop one a citation anchors on or a capture shows."""
     keep = {
         i
         for i in session.exec(
@@ -186,7 +244,7 @@ def _trim_history(
         select(Snapshot.id)
         .where(Snapshot.source_id == source.id)
         .order_by(col(Snapshot.last_seen_at).desc(), col(Snapshot.id).desc())
-        .offset(snapshot_history)
+        .offset(keep_count)
     )
     drop = [i for i in session.exec(old_snaps) if i not in keep]
     if drop:

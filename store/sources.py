@@ -8,21 +8,18 @@ worker died simply expires and is taken over by the next worker that asks.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, or_, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from checker.model import Document, Evidence
-from checker.outcome import CitationTask, SourceHealth, SourceOutcome, SourceTask
-from store import results
-from store.captures import ORPHANED_FILES, captured_citations, looked_for_copies
-from store.tables import Article, Citation, FlagEvent, Snapshot, Source
+from checker.outcome import CitationTask, SourceHealth, SourceTask
+from store.captures import captured_citations, looked_for_copies
+from store.tables import Article, Citation, Snapshot, Source
 
 
 def lease_sources(
@@ -83,74 +80,6 @@ def release_leases(session: Session, *, owner: str, ids: Sequence[int] | None = 
         stmt = stmt.where(col(Source.id).in_(list(ids)))
     stmt = stmt.values(lease_owner=None, lease_expires_at=None)
     return int(session.exec(stmt).rowcount)
-
-
-def hold_lease(
-    session: Session, *, owner: str, source_id: int, now: datetime, lease_s: float
-) -> bool:
-    """Confirm `owner` still holds the lease, locking the row for the rest of the transaction.
-
-    Run first in the transaction that writes a check's result: being an UPDATE, it takes
-    the write lock on SQLite (so no other process can take the lease over before the
-    result is written) and the row lock on PostgreSQL.
-    """
-    stmt = (
-        update(Source)
-        .where(col(Source.id) == source_id, col(Source.lease_owner) == owner)
-        .values(lease_expires_at=now + timedelta(seconds=lease_s))
-    )
-    return int(session.exec(stmt).rowcount) == 1
-
-
-@dataclass(frozen=True)
-class RecordedCheck:
-    written: bool  # False: the lease was lost to another worker, nothing was written
-    flags_opened: int = 0
-    flags_resolved: int = 0
-    orphaned_files: tuple[str, ...] = ()  # WARC files no capture uses: delete after commit
-
-
-def record_if_leased(
-    session: Session,
-    outcome: SourceOutcome,
-    *,
-    owner: str,
-    now: datetime,
-    lease_s: float,
-    check_history: int = 200,
-    snapshot_history: int = 20,
-    keep_captures: int = 10,
-) -> RecordedCheck:
-    """Write a check's result in the caller's transaction, only while `owner` holds the lease."""
-    if not hold_lease(session, owner=owner, source_id=outcome.source_id, now=now, lease_s=lease_s):
-        return RecordedCheck(False)  # the lease expired and another worker took it over
-    session.info[_FLAG_ACTIONS] = counted = Counter[str]()
-    try:
-        written = results.record_outcome(
-            session,
-            outcome,
-            owner=owner,
-            check_history=check_history,
-            snapshot_history=snapshot_history,
-            keep_captures=keep_captures,
-        )
-        session.flush()
-    finally:
-        del session.info[_FLAG_ACTIONS]
-        orphaned = tuple(session.info.pop(ORPHANED_FILES, ()))
-    return RecordedCheck(written, counted["opened"], counted["resolved"], orphaned)
-
-
-# The flag events a check writes are counted as they are flushed (for the metrics), only
-# in sessions that ask for it by putting a Counter under this key.
-_FLAG_ACTIONS = "citecheck.flag_actions"
-
-
-@event.listens_for(OrmSession, "before_flush")
-def _count_flag_events(session: OrmSession, _context: Any, _instances: Any) -> None:
-    counted = session.info.get(_FLAG_ACTIONS)
-    if counted is not None:
-        counted.update(obj.action for obj in session.new if isinstance(obj, FlagEvent))
 
 
 def count_leased(session: Session, *, owner: str | None = None) -> int:

@@ -261,3 +261,13 @@ def test_snapshots_are_deduplicated_by_content_hash(db: Database) -> None:
         db.run(lambda s, o=outcome: record_outcome(s, o))
     snaps = db.run(lambda s: s.execute(select(func.count()).select_from(Snapshot)).scalar_one())
     assert snaps == 1
+
+
+def test_the_head_read_from_file_names_is_the_head_alembic_reads(db: Database) -> None:
+    """Commands find the head without Alembic (store.migrate.head): the file names must
+    keep naming their revisions, and an upgraded database must be at that head."""
+    from store.migrate import alembic_head, current, head
+
+    assert head() == alembic_head()
+    db.upgrade()
+    assert current(db.engine) == head()

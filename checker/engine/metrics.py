@@ -71,7 +71,18 @@ class Metrics:
         )  # fmt: skip
         self.write_seconds = Counter(
             "citecheck_write_seconds_total",
-            "Time spent writing results (check, snapshot, flags, outbox) in one transaction.",
+            "Wall time of the transactions writing results (check, snapshot, flags, outbox), "
+            "commit included; in a busy process mostly spent waiting for the GIL.",
+            registry=r,
+        )
+        self.write_cpu_seconds = Counter(
+            "citecheck_write_cpu_seconds_total",
+            "CPU time of the transactions writing results (the writer thread's own).",
+            registry=r,
+        )
+        self.write_batches = Counter(
+            "citecheck_write_batches_total",
+            "Transactions writing results; results per batch is checks over this.",
             registry=r,
         )
         self.queue_lag = Gauge(

@@ -7,8 +7,9 @@ long-running `checker.engine.worker.Worker` drives the same object from the sche
 
 Workers coordinate only through the database: a source is leased before it is checked,
 its lease is renewed while the check runs (`renew`), and its result (check row,
-snapshot, flags, outbox rows) is written in one transaction that first confirms the
-lease is still held, so a source taken over by another worker is never written twice.
+snapshot, flags, outbox rows) is written with others in one transaction
+(`checker.engine.writer`) that first confirms the leases are still held, so a source
+taken over by another worker is never written twice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -30,20 +31,17 @@ from typing import Any, Protocol, TypeVar
 from sqlmodel import Session
 
 from checker.engine.metrics import Metrics
+from checker.engine.writer import ResultWriter
 from checker.model import Document
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
-from store import results, sources
+from store import results, sources, writes
 from store.db import Database
-from store.sources import RecordedCheck
+from store.writes import WrittenBatch
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-
-# Waits before retrying a result write that failed (a dropped connection, a lock).
-WRITE_RETRY_DELAYS_S = (0.2, 1.0)
 
 
 def utcnow() -> datetime:
@@ -138,6 +136,19 @@ class CheckRun:
     on_checked: Callable[[RunReport], None] | None = None
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _slot_freed: asyncio.Event | None = field(default=None, init=False)
+    writer: ResultWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        db = self.settings.database
+        self.writer = ResultWriter(
+            self.db,
+            self._record,
+            metrics=self.metrics,
+            in_flight=lambda: len(self._running),
+            forget=self._forget,
+            max_batch=db.write_batch,
+            linger_s=db.write_linger_s,
+        )
 
     @property
     def owner(self) -> str:
@@ -295,44 +306,31 @@ class CheckRun:
             return
         self.metrics.check_duration.observe(time.perf_counter() - began)
         self.metrics.fetch_latency.observe(outcome.elapsed_ms / 1000)
-        written = await self._write(task, outcome)
-        if written is None:
+        try:
+            written = await self.writer.write(outcome)
+        except Exception as exc:  # the writer tried again and alone: hand the source back
+            await self._not_written(task, exc)
             return
-        recorded, spent = written
-        self.metrics.write_seconds.inc(spent)
-        if not recorded.written:
+        if not written:
             self.report.lost_leases += 1
             self.metrics.lost_leases.inc()
             return
-        self._count(task, outcome, recorded.flags_opened, recorded.flags_resolved)
-        if recorded.orphaned_files:
-            await self._forget(recorded.orphaned_files)
+        self._count(task, outcome)
 
-    async def _write(
-        self, task: SourceTask, outcome: SourceOutcome
-    ) -> tuple[RecordedCheck, float] | None:
-        """Write the result, retrying a failed write; if it keeps failing, hand the source
-        back at once (another check takes it) and report it: never raise from here."""
-        for delay in (*WRITE_RETRY_DELAYS_S, None):
-            try:
-                written: tuple[RecordedCheck, float] = await self.db.write(self._record, outcome)
-                return written
-            except Exception as exc:
-                if delay is not None:
-                    await asyncio.sleep(delay)
-                    continue
-                log.error("result of %s not written (%s); its lease is released", task.url, exc)
-                self.report.errors.append(
-                    {"source_id": task.id, "url": task.url, "error": f"not written: {exc!r}"}
-                )
-                self.metrics.check_errors.inc()
-                with contextlib.suppress(Exception):  # the database may still be down
-                    await self.db.write(
-                        lambda s: sources.release_leases(s, owner=self.owner, ids=[task.id])
-                    )
-        return None
+    async def _not_written(self, task: SourceTask, exc: Exception) -> None:
+        """Report a result the store would not take and release its lease at once (another
+        check takes the source); never raises, the database may still be down."""
+        log.error("result of %s not written (%s); its lease is released", task.url, exc)
+        self.report.errors.append(
+            {"source_id": task.id, "url": task.url, "error": f"not written: {exc!r}"}
+        )
+        self.metrics.check_errors.inc()
+        with contextlib.suppress(Exception):
+            await self.db.write(
+                lambda s: sources.release_leases(s, owner=self.owner, ids=[task.id])
+            )
 
-    def _count(self, task: SourceTask, outcome: SourceOutcome, opened: int, resolved: int) -> None:
+    def _count(self, task: SourceTask, outcome: SourceOutcome) -> None:
         state = outcome.liveness.state.value
         self.report.checked += 1
         log.info(
@@ -347,10 +345,6 @@ class CheckRun:
         self.metrics.checks.labels(state=state).inc()
         if outcome.liveness.is_failure:
             self.metrics.check_failures.labels(reason=outcome.liveness.reason).inc()
-        if opened:
-            self.metrics.flags_opened.inc(opened)
-        if resolved:
-            self.metrics.flags_resolved.inc(resolved)
         if outcome.health.state == "suspect":
             self.report.suspects.append(
                 {
@@ -364,12 +358,11 @@ class CheckRun:
         if self.on_checked is not None:
             self.on_checked(self.report)
 
-    def _record(self, session: Session, outcome: SourceOutcome) -> tuple[RecordedCheck, float]:
-        """Write one result (in the writer thread); also returns the time it took there."""
-        began = time.perf_counter()
-        recorded = sources.record_if_leased(
+    def _record(self, session: Session, outcomes: Sequence[SourceOutcome]) -> WrittenBatch:
+        """Write a batch of results (in the writer thread)."""
+        return writes.record_batch(
             session,
-            outcome,
+            outcomes,
             owner=self.owner,
             now=self.clock(),
             lease_s=self.settings.monitor.lease_s,
@@ -377,7 +370,6 @@ class CheckRun:
             snapshot_history=self.settings.database.snapshot_history,
             keep_captures=self.settings.archive.keep_captures,
         )
-        return recorded, time.perf_counter() - began
 
     async def _forget(self, paths: tuple[str, ...]) -> None:
         """Delete WARC files retention dropped the last capture of (after the commit)."""
