@@ -258,6 +258,13 @@ class Bench:
                 "(ceiling)",
             ),
             Row(
+                "  startup floor: recheck of 1 source",
+                f"{floor:.1f} s",
+                f"of {again:.1f} s for {n}",
+                "",
+                "(context)",
+            ),
+            Row(
                 f"3 unchanged recheck, 304 ({answered.get('304', 0)}/{n})",
                 f"{n / not_modified:.1f} sources/s",
                 f"LinkChecker (row 2) {fmt(lc_rate, '.1f')}/s",
