@@ -9,6 +9,8 @@ Workers coordinate only through the database: a source is leased before it is ch
 its lease is renewed while the check runs (`renew`), and its result (check row,
 snapshot, flags, outbox rows) is written in one transaction that first confirms the
 lease is still held, so a source taken over by another worker is never written twice.
+A source's host is leased with it (store.hosts, checker.engine.hosts): one worker at a
+time checks a host, so per-host politeness holds across worker processes.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
+from checker.engine.hosts import HostSlots, next_requests, wait_a_little
 from checker.engine.metrics import Metrics
 from checker.model import Document
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
-from store import results, sources
+from store import hosts, results, sources
 from store.db import Database
 from store.sources import RecordedCheck
 
@@ -138,6 +141,7 @@ class CheckRun:
     on_checked: Callable[[RunReport], None] | None = None
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _slot_freed: asyncio.Event | None = field(default=None, init=False)
+    _hosts: HostSlots = field(default_factory=HostSlots, init=False)
 
     @property
     def owner(self) -> str:
@@ -176,8 +180,13 @@ class CheckRun:
                 )
                 fresh = set(ids) - seen
                 seen |= set(ids)
-                if len(ids) < wanted or not fresh:
-                    break  # nothing more is due (or only what this run already tried)
+                if ids and not fresh:
+                    break  # only what this run already tried
+                if len(ids) < wanted:
+                    if not self.held_back:
+                        break  # nothing due is left that no worker has leased
+                    if not ids:
+                        await self.wait_for_hosts()
             await self.drain(None)
         finally:
             await self.drain(0.0)
@@ -202,6 +211,17 @@ class CheckRun:
             self._slot_freed.clear()
             await self._slot_freed.wait()
 
+    @property
+    def held_back(self) -> bool:
+        """The last lease left due sources that host caps, other workers' host leases
+        or a host's next_request_at held back: leasing again soon may get them."""
+        return self._hosts.held_back
+
+    async def wait_for_hosts(self) -> None:
+        """Wait for a check to finish or a short poll, before asking again."""
+        self._slot_freed = self._slot_freed or asyncio.Event()
+        await wait_a_little(self._slot_freed)
+
     async def lease_and_start(
         self, wanted: int, *, due_only: bool = True, checked_before: datetime | None = None
     ) -> list[int]:
@@ -209,7 +229,14 @@ class CheckRun:
         if wanted <= 0:
             return []
         now = self.clock()
-        ids, spent = await self.db.write(self._lease, now, wanted, due_only, checked_before)
+        idle, busy = self._hosts.idle(), self._hosts.in_flight()  # read here, not in a thread
+        release = next_requests(self.checker, idle, now)
+        leased, spent = await self.db.write(
+            self._lease, now, wanted, due_only, checked_before, busy, release
+        )
+        self._hosts.let_go(idle)
+        self._hosts.held_back = leased.held_back
+        ids = sorted(leased.sources)
         if not ids:
             self.metrics.lease_seconds.inc(spent)
             return []
@@ -226,6 +253,7 @@ class CheckRun:
             running = asyncio.create_task(self._check_one(task))
             running.add_done_callback(functools.partial(self._finished, task.id))
             self._running[task.id] = running
+            self._hosts.started(task.id, leased.sources[task.id])
         return ids
 
     def _lease(
@@ -235,34 +263,44 @@ class CheckRun:
         wanted: int,
         due_only: bool,
         checked_before: datetime | None,
-    ) -> tuple[list[int], float]:
+        in_flight: dict[str, int],
+        release: dict[str, datetime | None],
+    ) -> tuple[hosts.HostLeased, float]:
         began = time.perf_counter()  # time in the database, not waiting for the writer
-        ids = sources.lease_sources(
+        leased = hosts.lease_by_host(
             session,
             owner=self.owner,
             now=now,
             limit=wanted,
             lease_s=self.settings.monitor.lease_s,
+            per_host=self.settings.fetch.per_host_concurrency,
+            in_flight=in_flight,
+            release=release,
             due_only=due_only,
             checked_before=checked_before,
         )
-        return ids, time.perf_counter() - began
+        return leased, time.perf_counter() - began
 
     def _finished(self, source_id: int, _task: object = None) -> None:
         self._running.pop(source_id, None)
+        self._hosts.finished(source_id)
         self.metrics.in_flight.set(len(self._running))
         if self._slot_freed is not None:
             self._slot_freed.set()
 
     async def renew(self) -> int:
-        """Heartbeat: extend the leases of the checks in flight; returns how many are held."""
-        ids = sorted(self._running)
+        """Heartbeat: extend the leases of the checks in flight and of their hosts;
+        returns how many source leases are held."""
+        ids, busy = sorted(self._running), set(self._hosts.by_source.values())
         if not ids:
             return 0
         now, lease_s = self.clock(), self.settings.monitor.lease_s
-        held = await self.db.write(
-            lambda s: sources.renew_leases(s, owner=self.owner, ids=ids, now=now, lease_s=lease_s)
-        )
+
+        def renew(s: Session) -> int:
+            hosts.renew_hosts(s, owner=self.owner, hosts=busy, now=now, lease_s=lease_s)
+            return sources.renew_leases(s, owner=self.owner, ids=ids, now=now, lease_s=lease_s)
+
+        held = await self.db.write(renew)
         if held < len(ids):
             log.warning("%s: %d lease(s) lost to other workers", self.owner, len(ids) - held)
         return held
@@ -281,7 +319,17 @@ class CheckRun:
             released = await self.db.write(lambda s: sources.release_leases(s, owner=self.owner))
             self.report.released += released
             log.warning("%s: released %d unfinished check(s)", self.owner, released)
+        await self.release_hosts()
         return len(late)
+
+    async def release_hosts(self) -> None:
+        """Let go of the hosts held with no check in flight, telling other workers when
+        this worker's gates would next let a request go to each."""
+        idle = self._hosts.idle()
+        if idle:
+            release = next_requests(self.checker, idle, self.clock())
+            await self.db.write(lambda s: hosts.release_hosts(s, owner=self.owner, hosts=release))
+            self._hosts.let_go(idle)
 
     # ------------------------------------------------------------------ one check
 

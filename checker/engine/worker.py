@@ -58,11 +58,17 @@ class Worker:
                 wanted = min(self.run.settings.monitor.batch_size, self.run.free_slots)
                 self.wake.clear()  # a tick from now on must wake us again
                 try:
-                    leased = await self.run.lease_and_start(wanted)
+                    leased: list[int] = await self.run.lease_and_start(wanted)
                 except SQLAlchemyError as exc:
                     log.error("%s: cannot lease sources: %s", self.name, _first_line(exc))
-                    leased = []
-                if len(leased) < wanted:
+                    leased, held_back = [], False
+                else:
+                    held_back = self.run.held_back
+                if len(leased) < wanted and held_back:
+                    # Due sources wait on host caps or hosts: ask again soon, not at the tick.
+                    if not leased:
+                        await _first(self.run.wait_for_hosts(), stop.wait())
+                elif len(leased) < wanted:
                     if once:
                         await self.run.drain(None)
                         break
