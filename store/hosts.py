@@ -189,13 +189,18 @@ def release_hosts(session: Session, *, owner: str, hosts: Mapping[str, datetime 
 def renew_hosts(
     session: Session, *, owner: str, hosts: Iterable[str], now: datetime, lease_s: float
 ) -> int:
-    """Heartbeat: extend the host leases `owner` holds on these hosts (those it checks)."""
+    """Heartbeat: extend the host leases `owner` holds on these hosts (those it checks).
+    A host it has let go meanwhile (the heartbeat read its hosts before) stays let go."""
     names = sorted(set(hosts))
     if not names:
         return 0
     stmt = (
         update(HostLease)
-        .where(col(HostLease.host).in_(names), col(HostLease.lease_owner) == owner)
+        .where(
+            col(HostLease.host).in_(names),
+            col(HostLease.lease_owner) == owner,
+            col(HostLease.lease_expires_at).is_not(None),
+        )
         .values(lease_expires_at=now + timedelta(seconds=lease_s))
     )
     return int(session.exec(stmt).rowcount)

@@ -44,18 +44,27 @@ def on(host: str, n: int, start: int = 0) -> list[str]:
 
 
 class PerHostPipeline(StandInPipeline):
-    """The stand-in pipeline, also counting the most checks in flight per host."""
+    """The stand-in pipeline, also counting the most checks in flight per host (over
+    several pipelines when they share `by_host` and `most_by_host`)."""
 
-    def __init__(self, worker: str, gate: asyncio.Event | None = None) -> None:
-        super().__init__(worker, gate)
-        self.by_host: Counter[str] = Counter()
-        self.most_by_host: Counter[str] = Counter()
+    def __init__(
+        self,
+        worker: str,
+        by_host: Counter[str] | None = None,
+        most_by_host: Counter[str] | None = None,
+        takes_s: float = 0.0,
+    ) -> None:
+        super().__init__(worker)
+        self.takes_s = takes_s  # how long a check lasts (checks of two workers overlap)
+        self.by_host = Counter[str]() if by_host is None else by_host
+        self.most_by_host = Counter[str]() if most_by_host is None else most_by_host
 
     async def check(self, task: SourceTask, now: datetime) -> SourceOutcome:
         host = host_of(task.url)
         self.by_host[host] += 1
         self.most_by_host[host] = max(self.most_by_host[host], self.by_host[host])
         try:
+            await asyncio.sleep(self.takes_s)
             return await super().check(task, now)
         finally:
             self.by_host[host] -= 1
@@ -111,8 +120,11 @@ async def test_two_workers_racing_for_one_host_never_both_hold_it(db: Database) 
 
 
 async def test_racing_runs_check_one_host_once_each_and_in_turn(db: Database) -> None:
+    """Three runs, four slots each, one host: never more than per_host_concurrency (2)
+    checks of the host in flight over all three, as if one worker checked it."""
     seed_sources(db, on("busy.example", 12), T0)
-    pipelines = [PerHostPipeline(f"w{i}") for i in range(3)]
+    by_host, most = Counter[str](), Counter[str]()
+    pipelines = [PerHostPipeline(f"w{i}", by_host, most, takes_s=0.02) for i in range(3)]
     runs = [CheckRun(db, settings(batch_size=4), p, clock=lambda: T0, concurrency=4)
             for p in pipelines]  # fmt: skip
 
@@ -120,7 +132,7 @@ async def test_racing_runs_check_one_host_once_each_and_in_turn(db: Database) ->
 
     assert sum(r.checked for r in reports) == 12
     assert set(checks_per_source(db).values()) == {1}
-    assert all(p.most_by_host["busy.example"] <= 2 for p in pipelines)
+    assert most == {"busy.example": 2}
     assert holders(db, T0) == {} and held_leases(db) == []
 
 
@@ -318,3 +330,24 @@ async def test_the_fetchers_next_request_time_is_keyed_like_source_hosts(url: st
     gates.answered(URL(url).raw_host or "", 429, 5.0)  # a 429's Retry-After counts too
     assert fetcher.next_request_at(host_of(url), now) == now + timedelta(seconds=5.0)
     await fetcher.close()
+
+
+async def test_an_idle_worker_lets_its_hosts_go_without_waiting_for_its_tick(
+    db: Database,
+) -> None:
+    seed_sources(db, on("d.example", 1), T0)
+    cfg = settings()
+    cfg = dataclasses.replace(cfg, monitor=dataclasses.replace(cfg.monitor, tick_s=3600))
+    worker = Worker(CheckRun(db, cfg, StandInPipeline("w"), clock=lambda: T0))
+    stop = asyncio.Event()
+    serving = asyncio.create_task(worker.serve(stop))  # no scheduler: no tick ever comes
+    try:
+        for _ in range(200):  # the database tells nobody: look until the host is let go
+            if checks_per_source(db) == {on("d.example", 1)[0]: 1} and not holders(db, T0):
+                break
+            await asyncio.sleep(0.02)
+        assert holders(db, T0) == {}
+        assert worker.run.in_flight == 0
+    finally:
+        stop.set()
+        await serving

@@ -72,11 +72,21 @@ class Worker:
                     if once:
                         await self.run.drain(None)
                         break
-                    await _first(self.wake.wait(), stop.wait())
+                    await self._idle(stop)
         finally:
             await self.run.drain(self.run.settings.monitor.shutdown_grace_s)
             self.running = False
         return self.run.report
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for the tick; meanwhile let go of each host whose last check finished, so
+        that other workers need not wait for this worker's tick to check it."""
+        while not (self.wake.is_set() or stop.is_set()):
+            await _first(self.wake.wait(), stop.wait(), self.run.wait_for_hosts())
+            try:
+                await self.run.release_hosts()
+            except SQLAlchemyError as exc:  # the host leases expire; the next lease retries
+                log.error("%s: cannot release hosts: %s", self.name, _first_line(exc))
 
     async def heartbeat(self, *, stopped: bool = False) -> None:
         """Renew the leases in flight and record this worker's beat."""
