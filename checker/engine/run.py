@@ -235,6 +235,7 @@ class CheckRun:
             self._lease, now, wanted, due_only, checked_before, busy, release
         )
         self._hosts.let_go(idle)
+        self._hosts.held.update(leased.sources.values())  # let go at drain if loading fails
         self._hosts.held_back = leased.held_back
         ids = sorted(leased.sources)
         if not ids:
