@@ -43,6 +43,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from store import hosts as store_hosts  # noqa: E402
 from store import sources as store_sources  # noqa: E402
 from store.dashboard import QueueFilter, flag_queue  # noqa: E402
 from store.flags import FlagFilter, count_open_by_kind, list_flags  # noqa: E402
@@ -158,8 +159,14 @@ def time_queries(url: str) -> list[tuple[str, float]]:
     def lease(s: Session) -> object:
         return store_sources.lease_sources(s, owner="bench", now=now, limit=50, lease_s=60)
 
+    def lease_by_host(s: Session) -> object:
+        return store_hosts.lease_by_host(
+            s, owner="bench", now=now, limit=50, lease_s=60, per_host=2, in_flight={}
+        )
+
     queries: list[tuple[str, Callable[[Session], object]]] = [
         ("pick 50 due sources (lease, rolled back)", lease),
+        ("pick 50 due sources host by host (host leases, rolled back)", lease_by_host),
         ("next due time", store_sources.next_due_at),
         ("queue lag (oldest due)", lambda s: store_sources.oldest_due(s, now)),
         ("list open flags, first 50 (dashboard queue)", lambda s: flag_queue(s, QueueFilter())),

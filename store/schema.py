@@ -12,6 +12,7 @@ import store.archive_tables
 import store.auth_tables
 import store.dashboard_indexes
 import store.discovery_tables
+import store.host_tables
 import store.tables
 import store.worker_tables  # noqa: F401
 

@@ -4,6 +4,8 @@ A lease is taken in one statement: `UPDATE … WHERE id IN (SELECT … FOR UPDAT
 LOCKED) RETURNING id` on PostgreSQL, the same without the locking clause on SQLite,
 where the statement itself is atomic (SQLite has one writer at a time). A lease whose
 worker died simply expires and is taken over by the next worker that asks.
+The engine leases through `store.hosts.lease_by_host`, which first leases the sources'
+hosts (one worker at a time per host) and then calls `lease_sources` for their sources.
 """
 
 from __future__ import annotations
@@ -38,14 +40,7 @@ def lease_sources(
     `due_only=False` leases sources whether due or not; `checked_before` then keeps a
     pass over everything from taking the same source twice.
     """
-    free = or_(col(Source.lease_expires_at).is_(None), col(Source.lease_expires_at) < now)
-    pick = select(Source.id).where(free, _has_live_citation())
-    if due_only:
-        pick = pick.where(Source.next_check_at <= now)
-    if checked_before is not None:
-        pick = pick.where(
-            or_(col(Source.last_checked_at).is_(None), col(Source.last_checked_at) < checked_before)
-        )
+    pick = select(Source.id).where(*leasable(now, due_only, checked_before))
     if source_ids is not None:
         pick = pick.where(col(Source.id).in_(list(source_ids)))
     pick = pick.order_by(col(Source.next_check_at)).limit(limit)
@@ -58,6 +53,20 @@ def lease_sources(
         .returning(col(Source.id))
     )
     return sorted(row[0] for row in session.exec(stmt))
+
+
+def leasable(now: datetime, due_only: bool, checked_before: datetime | None) -> list[Any]:
+    """What makes a source leasable, host aside: no live lease, a live citation, due (or,
+    in a pass over everything, not checked since `checked_before`)."""
+    free = or_(col(Source.lease_expires_at).is_(None), col(Source.lease_expires_at) < now)
+    conditions = [free, _has_live_citation()]
+    if due_only:
+        conditions.append(Source.next_check_at <= now)
+    if checked_before is not None:
+        conditions.append(
+            or_(col(Source.last_checked_at).is_(None), col(Source.last_checked_at) < checked_before)
+        )
+    return conditions
 
 
 def renew_leases(

@@ -34,11 +34,14 @@ PARAGRAPH = (
 
 class Site:
     """Pages /page/N answer at once; /hang/N never answers its first request (a check
-    stuck mid-flight), later ones answer; /slow/N answers after `slow_s`."""
+    stuck mid-flight), later ones answer; /slow/N answers after `slow_s`. The site answers
+    on `hosts` loopback addresses (127.0.0.1, 127.0.0.2, ...): to politeness, as many
+    hosts, each checked by one worker at a time."""
 
-    def __init__(self, slow_s: float = 0.25) -> None:
+    def __init__(self, slow_s: float = 0.25, hosts: int = 1) -> None:
         self.hits: Counter[str] = Counter()
         self.slow_s = slow_s
+        self.hosts = hosts
         self._seen = asyncio.Condition()
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -51,14 +54,16 @@ class Site:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        for n in range(2, self.hosts + 1):
+            await web.TCPSite(self._runner, f"127.0.0.{n}", self.port).start()
         return self
 
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def url(self, kind: str, n: int) -> str:
-        return f"http://127.0.0.1:{self.port}/{kind}/{n}"
+    def url(self, kind: str, n: int, host: int = 1) -> str:
+        return f"http://127.0.0.{host}:{self.port}/{kind}/{n}"
 
     async def seen(self, predicate: object) -> None:
         """Wait until `predicate(hits)` holds."""
@@ -125,17 +130,22 @@ def due_now() -> datetime:
 
 @pytest.mark.parametrize("workers", [2, 3])
 async def test_workers_check_every_due_source_exactly_once(
-    db: Database, db_url: str, site: Site, tmp_path: Path, workers: int
+    db: Database, db_url: str, tmp_path: Path, workers: int
 ) -> None:
     # Slow pages and two checks in flight per worker: one worker alone would need 3 s,
-    # far longer than the workers take to start, so they all get a share.
-    urls = [site.url("slow", i) for i in range(24)]
-    seed_sources(db, urls, due_now())
-    config = write_config(tmp_path / "c.toml")
+    # far longer than the workers take to start, so they all get a share. One worker at
+    # a time checks a host: the pages are spread over six hosts.
+    site = await Site(hosts=6).start()
+    try:
+        urls = [site.url("slow", i, host=1 + i % 6) for i in range(24)]
+        seed_sources(db, urls, due_now())
+        config = write_config(tmp_path / "c.toml")
 
-    once = ("worker", "--once", "--concurrency", "2")
-    procs = [await start(config, db_url, *once) for _ in range(workers)]
-    results = [await finish(p) for p in procs]
+        once = ("worker", "--once", "--concurrency", "2")
+        procs = [await start(config, db_url, *once) for _ in range(workers)]
+        results = [await finish(p) for p in procs]
+    finally:
+        await site.close()
 
     assert [code for code, _ in results] == [0] * workers, results
     assert set(checks_per_source(db).values()) == {1}

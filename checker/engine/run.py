@@ -10,6 +10,8 @@ its lease is renewed while the check runs (`renew`), and its result (check row,
 snapshot, flags, outbox rows) is written with others in one transaction
 (`checker.engine.writer`) that first confirms the leases are still held, so a source
 taken over by another worker is never written twice.
+A source's host is leased with it (store.hosts, checker.engine.hosts): one worker at a
+time checks a host, so per-host politeness holds across worker processes.
 """
 
 from __future__ import annotations
@@ -19,107 +21,29 @@ import contextlib
 import dataclasses
 import functools
 import logging
-import os
-import socket
 import time
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
+from checker.engine.build import Pipeline, utcnow
+from checker.engine.hosts import HostSlots, next_requests, wait_a_little
 from checker.engine.metrics import Metrics
+from checker.engine.report import RunReport
 from checker.engine.writer import ResultWriter
 from checker.model import Document
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
-from store import results, sources, writes
+from store import hosts, results, sources, writes
 from store.db import Database
 from store.writes import WrittenBatch
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-class Pipeline(Protocol):
-    """What the engine needs of a source check (checker.engine.pipeline.SourceChecker)."""
-
-    @property
-    def worker(self) -> str: ...
-
-    async def check(self, task: SourceTask, now: datetime) -> SourceOutcome: ...
-
-
-@dataclass
-class RunReport:
-    checked: int = 0
-    states: Counter[str] = field(default_factory=Counter)
-    suspects: list[dict[str, Any]] = field(default_factory=list)  # failures awaiting confirmation
-    errors: list[dict[str, Any]] = field(default_factory=list)  # internal errors (bugs), per source
-    lost_leases: int = 0
-    released: int = 0  # leases handed back unchecked (shutdown deadline)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "checked": self.checked,
-            "states": dict(self.states),
-            "suspects": self.suspects,
-            "errors": self.errors,
-            "lost_leases": self.lost_leases,
-            "released": self.released,
-        }
-
-
-@contextlib.asynccontextmanager
-async def open_checker(
-    settings: Settings, *, worker: str | None = None, resolver: Any = None
-) -> AsyncIterator[Pipeline]:
-    """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
-    from checker.archive import open_archive
-    from checker.archive.save_page import SavePageNow
-    from checker.engine.pipeline import SourceChecker
-    from checker.extract import Extractor
-    from checker.fetch import Fetcher
-    from checker.fetch.browser import Renderer
-    from checker.support import make_scorer
-
-    archive = open_archive(settings)  # refuses to start on an unwritable folder
-    extractor = Extractor(settings.extract)
-    try:
-        async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
-            scorer = make_scorer(settings.support)
-            async with contextlib.AsyncExitStack() as stack:
-                renderer = None
-                if settings.browser.enabled:
-                    renderer = Renderer(settings.browser, fetcher)
-                    await stack.enter_async_context(renderer)
-                name = worker or worker_name()
-                save_page = None
-                if settings.archive.save_page_now:
-                    save_page = SavePageNow(fetcher.session, settings.archive)
-                yield SourceChecker(
-                    settings,
-                    fetcher,
-                    extractor,
-                    scorer,
-                    name,
-                    renderer,
-                    archive=archive,
-                    save_page=save_page,
-                )
-    finally:
-        extractor.close()
 
 
 @dataclass
@@ -136,6 +60,7 @@ class CheckRun:
     on_checked: Callable[[RunReport], None] | None = None
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _slot_freed: asyncio.Event | None = field(default=None, init=False)
+    _hosts: HostSlots = field(default_factory=HostSlots, init=False)
     writer: ResultWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -187,8 +112,13 @@ class CheckRun:
                 )
                 fresh = set(ids) - seen
                 seen |= set(ids)
-                if len(ids) < wanted or not fresh:
-                    break  # nothing more is due (or only what this run already tried)
+                if ids and not fresh:
+                    break  # only what this run already tried
+                if len(ids) < wanted:
+                    if not self.held_back:
+                        break  # nothing due is left that no worker has leased
+                    if not ids:
+                        await self.wait_for_hosts()
             await self.drain(None)
         finally:
             await self.drain(0.0)
@@ -213,6 +143,17 @@ class CheckRun:
             self._slot_freed.clear()
             await self._slot_freed.wait()
 
+    @property
+    def held_back(self) -> bool:
+        """The last lease left due sources that host caps, other workers' host leases
+        or a host's next_request_at held back: leasing again soon may get them."""
+        return self._hosts.held_back
+
+    async def wait_for_hosts(self) -> None:
+        """Wait for a check to finish or a short poll, before asking again."""
+        self._slot_freed = self._slot_freed or asyncio.Event()
+        await wait_a_little(self._slot_freed)
+
     async def lease_and_start(
         self, wanted: int, *, due_only: bool = True, checked_before: datetime | None = None
     ) -> list[int]:
@@ -220,7 +161,15 @@ class CheckRun:
         if wanted <= 0:
             return []
         now = self.clock()
-        ids, spent = await self.db.write(self._lease, now, wanted, due_only, checked_before)
+        idle, busy = self._hosts.idle(), self._hosts.in_flight()  # read here, not in a thread
+        release = next_requests(self.checker, idle, now)
+        leased, spent = await self.db.write(
+            self._lease, now, wanted, due_only, checked_before, busy, release
+        )
+        self._hosts.let_go(idle)
+        self._hosts.held.update(leased.sources.values())  # let go at drain if loading fails
+        self._hosts.held_back = leased.held_back
+        ids = sorted(leased.sources)
         if not ids:
             self.metrics.lease_seconds.inc(spent)
             return []
@@ -237,6 +186,7 @@ class CheckRun:
             running = asyncio.create_task(self._check_one(task))
             running.add_done_callback(functools.partial(self._finished, task.id))
             self._running[task.id] = running
+            self._hosts.started(task.id, leased.sources[task.id])
         return ids
 
     def _lease(
@@ -246,34 +196,44 @@ class CheckRun:
         wanted: int,
         due_only: bool,
         checked_before: datetime | None,
-    ) -> tuple[list[int], float]:
+        in_flight: dict[str, int],
+        release: dict[str, datetime | None],
+    ) -> tuple[hosts.HostLeased, float]:
         began = time.perf_counter()  # time in the database, not waiting for the writer
-        ids = sources.lease_sources(
+        leased = hosts.lease_by_host(
             session,
             owner=self.owner,
             now=now,
             limit=wanted,
             lease_s=self.settings.monitor.lease_s,
+            per_host=self.settings.fetch.per_host_concurrency,
+            in_flight=in_flight,
+            release=release,
             due_only=due_only,
             checked_before=checked_before,
         )
-        return ids, time.perf_counter() - began
+        return leased, time.perf_counter() - began
 
     def _finished(self, source_id: int, _task: object = None) -> None:
         self._running.pop(source_id, None)
+        self._hosts.finished(source_id)
         self.metrics.in_flight.set(len(self._running))
         if self._slot_freed is not None:
             self._slot_freed.set()
 
     async def renew(self) -> int:
-        """Heartbeat: extend the leases of the checks in flight; returns how many are held."""
-        ids = sorted(self._running)
+        """Heartbeat: extend the leases of the checks in flight and of their hosts;
+        returns how many source leases are held."""
+        ids, busy = sorted(self._running), set(self._hosts.by_source.values())
         if not ids:
             return 0
         now, lease_s = self.clock(), self.settings.monitor.lease_s
-        held = await self.db.write(
-            lambda s: sources.renew_leases(s, owner=self.owner, ids=ids, now=now, lease_s=lease_s)
-        )
+
+        def renew(s: Session) -> int:
+            hosts.renew_hosts(s, owner=self.owner, hosts=busy, now=now, lease_s=lease_s)
+            return sources.renew_leases(s, owner=self.owner, ids=ids, now=now, lease_s=lease_s)
+
+        held = await self.db.write(renew)
         if held < len(ids):
             log.warning("%s: %d lease(s) lost to other workers", self.owner, len(ids) - held)
         return held
@@ -292,7 +252,17 @@ class CheckRun:
             released = await self.db.write(lambda s: sources.release_leases(s, owner=self.owner))
             self.report.released += released
             log.warning("%s: released %d unfinished check(s)", self.owner, released)
+        await self.release_hosts()
         return len(late)
+
+    async def release_hosts(self) -> None:
+        """Let go of the hosts held with no check in flight, telling other workers when
+        this worker's gates would next let a request go to each."""
+        idle = self._hosts.idle()
+        if idle:
+            release = next_requests(self.checker, idle, self.clock())
+            await self.db.write(lambda s: hosts.release_hosts(s, owner=self.owner, hosts=release))
+            self._hosts.let_go(idle)
 
     # ------------------------------------------------------------------ one check
 
@@ -332,7 +302,7 @@ class CheckRun:
 
     def _count(self, task: SourceTask, outcome: SourceOutcome) -> None:
         state = outcome.liveness.state.value
-        self.report.checked += 1
+        self.report.count(task, outcome, confirm_failures=self.settings.monitor.confirm_failures)
         log.info(
             "checked %s: %s%s, %.0f ms",
             task.url,
@@ -340,21 +310,9 @@ class CheckRun:
             f" ({outcome.liveness.reason})" if outcome.liveness.reason else "",
             outcome.elapsed_ms,
         )
-        # An answering source we cannot read is no "alive" all-clear in the summary.
-        self.report.states["unreadable" if outcome.detail.get("unreadable") else state] += 1
         self.metrics.checks.labels(state=state).inc()
         if outcome.liveness.is_failure:
             self.metrics.check_failures.labels(reason=outcome.liveness.reason).inc()
-        if outcome.health.state == "suspect":
-            self.report.suspects.append(
-                {
-                    "url": task.url,
-                    "reason": outcome.liveness.reason,
-                    "failures": outcome.health.failure_count,
-                    "needed": self.settings.monitor.confirm_failures,
-                    "next_check_at": outcome.next_check_at.isoformat(),
-                }
-            )
         if self.on_checked is not None:
             self.on_checked(self.report)
 

@@ -22,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
+from checker.engine.build import utcnow
 from checker.engine.metrics import Metrics
-from checker.engine.run import CheckRun, Clock, RunReport, utcnow
+from checker.engine.report import RunReport
+from checker.engine.run import CheckRun, Clock
 from checker.settings import Settings
 from store import sources
 from store.db import Database
@@ -58,19 +60,35 @@ class Worker:
                 wanted = min(self.run.settings.monitor.batch_size, self.run.free_slots)
                 self.wake.clear()  # a tick from now on must wake us again
                 try:
-                    leased = await self.run.lease_and_start(wanted)
+                    leased: list[int] = await self.run.lease_and_start(wanted)
                 except SQLAlchemyError as exc:
                     log.error("%s: cannot lease sources: %s", self.name, _first_line(exc))
-                    leased = []
-                if len(leased) < wanted:
+                    leased, held_back = [], False
+                else:
+                    held_back = self.run.held_back
+                if len(leased) < wanted and held_back:
+                    # Due sources wait on host caps or hosts: ask again soon, not at the tick.
+                    if not leased:
+                        await _first(self.run.wait_for_hosts(), stop.wait())
+                elif len(leased) < wanted:
                     if once:
                         await self.run.drain(None)
                         break
-                    await _first(self.wake.wait(), stop.wait())
+                    await self._idle(stop)
         finally:
             await self.run.drain(self.run.settings.monitor.shutdown_grace_s)
             self.running = False
         return self.run.report
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for the tick; meanwhile let go of each host whose last check finished, so
+        that other workers need not wait for this worker's tick to check it."""
+        while not (self.wake.is_set() or stop.is_set()):
+            await _first(self.wake.wait(), stop.wait(), self.run.wait_for_hosts())
+            try:
+                await self.run.release_hosts()
+            except SQLAlchemyError as exc:  # the host leases expire; the next lease retries
+                log.error("%s: cannot release hosts: %s", self.name, _first_line(exc))
 
     async def heartbeat(self, *, stopped: bool = False) -> None:
         """Renew the leases in flight and record this worker's beat."""

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -169,6 +169,15 @@ class Fetcher:
         finally:
             if not lock.locked():
                 self._probe_locks.pop(key, None)
+
+    def next_request_at(self, host: str, now: datetime) -> datetime | None:
+        """The wall-clock time this fetcher's gate would next let a request go to `host`
+        (a source's host as `checker.urls.host_of` gives it), or None if it has not asked
+        that host lately. A worker letting go of a host tells others to wait until then."""
+        at = self._gates.next_start(host.strip("[]"))  # gates use yarl's raw_host: no brackets
+        if at is None:
+            return None
+        return now + timedelta(seconds=at - self._clock())
 
     # ------------------------------------------------------------------ redirects
 

@@ -121,6 +121,15 @@ class HostGates:
         finally:
             gate.users -= 1
 
+    def next_start(self, host: str) -> float | None:
+        """When (on the clock) the gate would let the next request to `host` start, spacing
+        and 429/503 backoff included; None when no request went there lately."""
+        gate = self._gates.get(host)
+        if gate is None:
+            return None
+        at = self._start_at(gate)
+        return at if at != float("-inf") else None
+
     def _start_at(self, gate: HostGate) -> float:
         return max(gate.last_start + self._delay, gate.not_before)
 
