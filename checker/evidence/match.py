@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 
 from checker.figures import canonical_figures
 from checker.model import Document
@@ -100,7 +101,7 @@ def _is_figure(token: str) -> bool:
 def token_words(text: str) -> tuple[str, ...]:
     """`words` of `text` with figures by value ("12,500" and "12500" are one word), word by
     word through a cache: pages share most of their words."""
-    return tuple(w for token in canonical_figures(text).split() for w in _words_of_token(token))
+    return tuple(chain.from_iterable(map(_words_of_token, canonical_figures(text).split())))
 
 
 @lru_cache(maxsize=200_000)

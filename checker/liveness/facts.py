@@ -50,6 +50,14 @@ def page_facts(body: bytes, content_type: str, charset: str | None = None) -> Pa
     root = _parse(head, charset)
     if root is None:
         return PageFacts(markup=_markup(head, charset))
+    return facts_of_tree(root, body, charset)
+
+
+def facts_of_tree(root: Any, body: bytes, charset: str | None = None) -> PageFacts:
+    """The facts of an HTML page already parsed into `root` (from `body`), so that the
+    extraction worker reads cues and main text from one parse. `root` is changed: its
+    scripts and navigation chrome are emptied (pass a copy to keep it)."""
+    head = body[:_PARSE_BYTES]
     title = _clean(_text_of(root.find(".//title")))
     password = bool(root.xpath(".//input[@type='password']"))
     canonical = _canonical(root)
