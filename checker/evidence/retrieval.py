@@ -152,8 +152,10 @@ def window(query: str, passages: Sequence[str]) -> list[int]:
         for i in found:
             score[i] += weight
     best = sorted((i for i in range(count) if score[i] > 0), key=lambda i: (-score[i], i))
+    if not best:  # the claim shares no word with the text: its opening, as for no claim
+        return list(range(min(count, WINDOW_PASSAGES)))
     chosen: set[int] = set()
-    for i in best[:WINDOW_PASSAGES] or range(min(count, WINDOW_PASSAGES)):
+    for i in best[:WINDOW_PASSAGES]:
         chosen.update(range(max(i - WINDOW_NEIGHBOURS, 0), min(i + WINDOW_NEIGHBOURS + 1, count)))
     return sorted(chosen)
 

@@ -174,7 +174,11 @@ def _read_html(
     # one parse, and none of the author / site / tag look-ups we have no use for.
     title = examine_meta(tree).title or extract_title(tree) or ""
     published = find_date(tree, extensive_search=False, original_date=True, url=url)
-    result = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    # "xml": the body tree alone; trafilatura's own text of it ("python") would be
+    # thrown away, since the text is made below, once its line breaks are mended.
+    result = bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, output_format="xml"
+    )
     if result is None or isinstance(result, dict) or result.body is None:
         raise ExtractError(f"{url}: no main text found in the HTML")
     # A line break inside an HTML text node is a space, yet trafilatura keeps it and
