@@ -1,5 +1,9 @@
 """Runs extraction off the event loop, in a process pool, with a time limit per body.
 
+`read_page` is the pipeline's one call per page: liveness and main text from one parse
+(`checker.extract.page`); `extract` reads a body whose liveness is known (a rendered
+page, an archived copy).
+
 A worker process that dies (out of memory, a crash in a C parser) or gets stuck on a
 pathological page is replaced; the caller gets an ExtractError naming the URL.
 """

@@ -92,7 +92,8 @@ def classify(
         return Liveness(DEAD, "not_found", detail | {"cue": "HTTP 404 Not Found"})
     if status == 410:
         return Liveness(DEAD, "gone", detail | {"cue": "HTTP 410 Gone"})
-    facts = facts or page_facts(result.body, result.content_type, result.charset)
+    if facts is None:
+        facts = page_facts(result.body, result.content_type, result.charset)
     wall = cues.bot_wall_cue(facts, result.headers)
     if wall and status in _CHALLENGE_STATUSES:
         return Liveness(BLOCKED, "bot_wall", detail | {"cue": wall})
@@ -116,7 +117,8 @@ def _judge_page(
         return Liveness(LivenessState.UNCHECKABLE, "content_type", detail | {"cue": cue})
     if not result.body.strip() and not result.truncated:
         return Liveness(TRANSIENT, "empty_body", detail | {"cue": "empty answer"})
-    facts = facts or page_facts(result.body, result.content_type, result.charset)
+    if facts is None:
+        facts = page_facts(result.body, result.content_type, result.charset)
     original, final = urlsplit(result.url), urlsplit(result.final_url)
 
     # Walls first: they stand in front of every path, the probe's included.

@@ -2,7 +2,8 @@
 
 Pure. `page_facts` parses the head of a page (title, headings, visible text without
 navigation chrome, how much paragraph text there is, the canonical URL, a few markup
-markers); `similarity` compares two pages' visible text, for the random-path probe.
+markers); `facts_of_tree` reads them from a tree the extraction worker parsed already;
+`similarity` compares two pages' visible text, for the random-path probe.
 """
 
 from __future__ import annotations
