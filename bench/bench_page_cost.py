@@ -36,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -141,31 +140,44 @@ def _median_cpu_ms(job: Callable[[], object], repeat: int) -> float:
 
 @contextmanager
 def serving(pages: list[Page]) -> Iterator[str]:
-    """A local web server on 127.0.0.1 serving each page at /<id>; anything else is 404."""
-    by_path = {f"/{p.id}": p.html for p in pages}
+    """A local web server on 127.0.0.1, in another process (its CPU is not the check's),
+    serving each page at /<id>; anything else is 404."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for page in pages:
+            (folder / page.id).write_bytes(page.html)
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(folder)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert server.stdout is not None
+            yield server.stdout.readline().strip()  # the server prints its base URL
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def serve(folder: Path) -> None:
+    """Serve the files of `folder` at /<name> until terminated; print the base URL first."""
+    bodies = {f"/{f.name}": f.read_bytes() for f in folder.iterdir()}
 
     async def answer(request: web.Request) -> web.Response:
-        body = by_path.get(request.path)
+        body = bodies.get(request.path)
         if body is None:
             return web.Response(status=404, text="not found")
         return web.Response(body=body, content_type="text/html")
 
-    loop = asyncio.new_event_loop()
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = runner.addresses[0][1]
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result()
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
+    async def run() -> None:
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", answer)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        print(f"http://127.0.0.1:{runner.addresses[0][1]}", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
 
 
 def settings() -> Settings:
@@ -255,7 +267,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=0, help="first N pages (default all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--no-command", action="store_true", help="skip the CLI figure")
+    parser.add_argument("--serve", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(Path(args.serve))
+        return
     pages = load_pages()
     big = the_long_page(pages)
     if args.pages:

@@ -57,6 +57,11 @@ _HINT = re.compile(
 )
 
 
+def may_hold_figures(text: str) -> bool:
+    """False when `text` holds no figure (no digit, no number word): nor does any part of it."""
+    return _HINT.search(text) is not None
+
+
 def canonical_figures(text: str) -> str:
     """`text` with each figure written as its value ("$3 million" → "$3000000", "40
     percent" → "40pct", "12,500" → "12500"); everything else left as it was."""

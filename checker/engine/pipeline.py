@@ -30,6 +30,7 @@ from checker.fetch.browser import Renderer
 from checker.fetch.client import ACCEPT
 from checker.liveness import classify
 from checker.model import (
+    CHECKABLE_TYPES,
     Document,
     EvidenceChange,
     ExtractError,
@@ -283,8 +284,10 @@ class SourceChecker:
         self, result: FetchResult, probe: FetchResult | None
     ) -> tuple[Liveness, PageRead | None]:
         """Liveness, and the main text where worth reading, from one parse of the body in
-        one call of the extraction pool; a body-less answer is classified in a thread."""
-        if not result.body or result.not_modified:
+        one call of the extraction pool; an answer with no text to read (no body, a 304,
+        an image) is classified in a thread, its body never sent to the pool."""
+        unreadable = result.content_type and result.content_type not in CHECKABLE_TYPES
+        if not result.body or result.not_modified or unreadable:
             return await asyncio.to_thread(classify, result, probe=probe), None
         try:
             page = await self.extractor.read_page(
