@@ -11,6 +11,7 @@ import math
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from checker.text import content_words, normalize, split_sentences
 
@@ -125,6 +126,14 @@ def is_long(text: str) -> bool:
 
 
 def window(query: str, passages: Sequence[str]) -> list[int]:
+    """Indexes, in order, of the passages a long text is read on for `query` (see
+    `_window`); the anchoring and the support scoring of one claim share the result."""
+    return list(_window(query, tuple(passages)))
+
+
+# Small: each entry holds a long text's passages; one claim's two reads come together.
+@lru_cache(maxsize=8)
+def _window(query: str, passages: tuple[str, ...]) -> tuple[int, ...]:
     """Indexes, in order, of the passages a long text is read on for `query`.
 
     The WINDOW_PASSAGES passages that hold the most of the query's rarer words, and
@@ -135,7 +144,7 @@ def window(query: str, passages: Sequence[str]) -> list[int]:
     """
     stems = sorted(set(content_words(query)))
     if not passages or not stems:
-        return list(range(min(len(passages), WINDOW_PASSAGES)))
+        return tuple(range(min(len(passages), WINDOW_PASSAGES)))
     count = len(passages)
     starts: list[int] = []
     offset = 0
@@ -153,11 +162,11 @@ def window(query: str, passages: Sequence[str]) -> list[int]:
             score[i] += weight
     best = sorted((i for i in range(count) if score[i] > 0), key=lambda i: (-score[i], i))
     if not best:  # the claim shares no word with the text: its opening, as for no claim
-        return list(range(min(count, WINDOW_PASSAGES)))
+        return tuple(range(min(count, WINDOW_PASSAGES)))
     chosen: set[int] = set()
     for i in best[:WINDOW_PASSAGES]:
         chosen.update(range(max(i - WINDOW_NEIGHBOURS, 0), min(i + WINDOW_NEIGHBOURS + 1, count)))
-    return sorted(chosen)
+    return tuple(sorted(chosen))
 
 
 def _holding(text: str, needle: str, starts: list[int]) -> set[int]:

@@ -66,13 +66,27 @@ def facts_of_tree(root: Any, body: bytes, charset: str | None = None) -> PageFac
         element.clear(keep_tail=True)  # gone, but the text that follows it stays
     headings = tuple(_clean(_text_of(h)) for h in root.xpath("//h1|//h2")[:8])
     # Whitespace-separated tokens are close enough to words for "is this an article?".
-    paragraph_words = sum(len(_text_of(p).split()) for p in root.iter("p"))
+    paragraph_words = sum(len("".join(p.itertext()).split()) for p in root.iter("p"))
     # Not normalized (the cues' patterns accept typographic apostrophes): on a long page
     # only the probe comparison reads the text, and it normalizes what it reads.
-    text = " ".join(" ".join(root.itertext()).split())[:_TEXT_CHARS]
+    text = _opening_text(root)
     # Markup markers only matter on short pages (every cue that reads them says so).
     markup = _markup(head, charset) if paragraph_words < SHORT_PAGE_WORDS else ""
     return PageFacts(title, headings, text, paragraph_words, password, markup, canonical)
+
+
+def _opening_text(root: Any) -> str:
+    """The first _TEXT_CHARS characters of the visible text, spaces collapsed, read no
+    further than needed (a 2 MB page has megabytes more)."""
+    kept: list[str] = []
+    length = 0
+    for chunk in root.itertext():
+        words = chunk.split()
+        kept.extend(words)
+        length += sum(map(len, words)) + len(words)
+        if length > _TEXT_CHARS:
+            break
+    return " ".join(kept)[:_TEXT_CHARS]
 
 
 def _canonical(root: Any) -> str:
