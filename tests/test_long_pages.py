@@ -85,3 +85,9 @@ def test_a_long_text_is_read_on_the_claims_passages_and_their_neighbours(
 def test_a_claim_sharing_no_word_with_a_long_text_reads_its_opening() -> None:
     passages = [FILLER] * 10_000
     assert window("Zebras migrate north.", passages) == list(range(8))
+
+
+def test_letters_whose_lower_case_is_longer_do_not_shift_the_window() -> None:
+    passages = ["İstanbul İzmir İnebolu: notes from the road."] * 5_000
+    passages[4_000] = "The regional agency reported that vaccination rates rose by 4.2 percent."
+    assert window("Vaccination rates rose, the agency said.", passages) == list(range(3_998, 4_003))

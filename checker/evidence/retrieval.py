@@ -146,12 +146,13 @@ def _window(query: str, passages: tuple[str, ...]) -> tuple[int, ...]:
     if not passages or not stems:
         return tuple(range(min(len(passages), WINDOW_PASSAGES)))
     count = len(passages)
+    lowered_passages = [p.lower() for p in passages]  # lower() may change a length ("İ")
     starts: list[int] = []
     offset = 0
-    for passage in passages:
+    for passage in lowered_passages:
         starts.append(offset)
         offset += len(passage) + 1
-    lowered = " " + " ".join(passages).lower()  # passage i starts at starts[i] + 1
+    lowered = " " + " ".join(lowered_passages)  # passage i starts at starts[i] + 1
     holds = [_holding(lowered, f" {stem}", starts) for stem in stems]
     score = [0.0] * count
     for found in holds:
