@@ -49,7 +49,17 @@ _FIGURE = re.compile(
     r"(?![\w]|[.,]\d)",
     re.IGNORECASE,
 )
-_HINT = re.compile(rf"\d|\b(?:{'|'.join(_WORD_NUMBERS)})\b", re.IGNORECASE)
+# The lookahead on first letters spares trying every number word at every position:
+# a sentence is checked several times faster, with the same answer.
+_FIRST_LETTERS = "".join(sorted({word[0] for word in _WORD_NUMBERS}))
+_HINT = re.compile(
+    rf"(?=[\d{_FIRST_LETTERS}])(?:\d|\b(?:{'|'.join(_WORD_NUMBERS)})\b)", re.IGNORECASE
+)
+
+
+def may_hold_figures(text: str) -> bool:
+    """False when `text` holds no figure (no digit, no number word): nor does any part of it."""
+    return _HINT.search(text) is not None
 
 
 def canonical_figures(text: str) -> str:

@@ -40,7 +40,15 @@ _QUOTES = str.maketrans(
         "\u00ad": "",
     }
 )
+# str.translate looks every character up; a regex finds the few there are, in C.
+_QUOTE_CHAR = re.compile("[" + "".join(chr(c) for c in _QUOTES) + "]")
 _SPACE = re.compile(r"\s+")
+
+
+def _plain_quote(match: re.Match[str]) -> str:
+    return str(_QUOTES[ord(match.group())])
+
+
 _WORD = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = _wordset(
@@ -91,7 +99,8 @@ _ABBREVIATIONS = _wordset(
 
 def normalize(text: str) -> str:
     """Unicode-normalized, typographic quotes and dashes made plain, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if not text.isascii():  # ASCII is its own NFKC form and has no quote to translate
+        text = _QUOTE_CHAR.sub(_plain_quote, unicodedata.normalize("NFKC", text))
     return _SPACE.sub(" ", text).strip()
 
 

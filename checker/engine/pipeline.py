@@ -23,12 +23,14 @@ from checker.archive.save_page import SavePageNow
 from checker.archive.verify import copies_wanted, verified_copies
 from checker.engine.schedule import next_check
 from checker.extract import Extractor
+from checker.extract.page import PageRead
 from checker.fetch import Fetcher
 from checker.fetch.archive import find_archived_copy
 from checker.fetch.browser import Renderer
 from checker.fetch.client import ACCEPT
 from checker.liveness import classify
 from checker.model import (
+    CHECKABLE_TYPES,
     Document,
     EvidenceChange,
     ExtractError,
@@ -46,7 +48,7 @@ from checker.outcome import (
     SourceOutcome,
     SourceTask,
 )
-from checker.settings import Settings
+from checker.settings import EvidenceSettings, Settings
 from checker.support import Scorer
 from checker.urls import host_of
 from checker.verdict import sight
@@ -129,25 +131,19 @@ class SourceChecker:
         probe = None
         if result.status == 200 and result.content_type in ("text/html", "application/xhtml+xml"):
             probe = await self.fetcher.probe_not_found(result.final_url)
-        # classify parses HTML for its cues (a few ms per page): keep it off the event loop
-        liveness = await asyncio.to_thread(classify, result, probe=probe)
-        read = await self._read(task, texts, result, liveness)
+        liveness, page = await self._classify(result, probe)
+        read = await self._read(task, texts, result, liveness, page)
         document, extract_error = read.document, read.error
-        content_hash = ev.fingerprint(document) if document else None
-        same_text = result.not_modified or (
-            content_hash is not None and content_hash == task.content_hash
+        seen_text = await asyncio.to_thread(
+            _compare_text, task, texts, document, liveness, result, self.settings.evidence
         )
-        # A move is judged on whether the evidence travelled, even when the text is the
-        # one already read (a 304 at the new address).
-        moved = liveness.state is LivenessState.MOVED
-        changes = {} if same_text and not moved else await self._compare(task, texts, document)
+        content_hash, same_text, changes = seen_text.content_hash, seen_text.same, seen_text.changes
         liveness = sight.reconsider(
             liveness,
             changes.values(),
             same_text=same_text,
-            related=document is not None
-            and _related(texts.get(task.last_snapshot_id or -1), document),
-            short=document is not None and len(document.text.split()) < SHORT_PAGE_WORDS,
+            related=seen_text.related,
+            short=seen_text.short,
         )
         seen = sight.sight_of(liveness, truncated=result.truncated)
         if document is None and seen is not Sight.NONE:
@@ -284,8 +280,31 @@ class SourceChecker:
             return task.snapshots
         return task.snapshots | await task.load_texts(missing)
 
+    async def _classify(
+        self, result: FetchResult, probe: FetchResult | None
+    ) -> tuple[Liveness, PageRead | None]:
+        """Liveness, and the main text where worth reading, from one parse of the body in
+        one call of the extraction pool; an answer with no text to read (no body, a 304,
+        an image) is classified in a thread, its body never sent to the pool."""
+        unreadable = result.content_type and result.content_type not in CHECKABLE_TYPES
+        if not result.body or result.not_modified or unreadable:
+            return await asyncio.to_thread(classify, result, probe=probe), None
+        try:
+            page = await self.extractor.read_page(
+                result, probe, extract_text=not self._renders(result, None, always=True)
+            )
+        except ExtractError as exc:  # the worker died or ran out of time: say so
+            liveness = await asyncio.to_thread(classify, result, probe=probe)
+            return liveness, PageRead(liveness, extracted=True, error=str(exc))
+        return page.liveness, page
+
     async def _read(
-        self, task: SourceTask, texts: dict[int, Document], result: FetchResult, liveness: Liveness
+        self,
+        task: SourceTask,
+        texts: dict[int, Document],
+        result: FetchResult,
+        liveness: Liveness,
+        page: PageRead | None = None,
     ) -> Read:
         if result.not_modified:
             return Read(texts.get(task.last_snapshot_id or -1))
@@ -300,19 +319,28 @@ class SourceChecker:
                 if self._renders(result, liveness)
                 else Read(error=shell)
             )
-        try:
-            doc = await self.extractor.extract(
-                result.body, result.content_type, result.final_url, result.charset
-            )
-        except ExtractError as exc:
+        if page is not None and page.extracted:
+            doc, error = page.document, page.error
+        else:
+            try:
+                doc = await self.extractor.extract(
+                    result.body, result.content_type, result.final_url, result.charset
+                )
+                error = None
+            except ExtractError as exc:
+                doc, error = None, str(exc)
+        if doc is None:
             if self._renders(result, liveness):
-                return await self._render(result, str(exc))
-            return Read(error=str(exc))
+                return await self._render(result, error)
+            return Read(error=error)
         return Read(doc)
 
-    def _renders(self, result: FetchResult, liveness: Liveness, *, always: bool = False) -> bool:
-        """Is this an HTML page for the browser (one whose host is always rendered)?"""
-        answered = liveness.state in (LivenessState.ALIVE, LivenessState.MOVED)
+    def _renders(
+        self, result: FetchResult, liveness: Liveness | None, *, always: bool = False
+    ) -> bool:
+        """Is this an HTML page for the browser (one whose host is always rendered)?
+        `liveness` None: whatever the page turns out to be, were it answering."""
+        answered = liveness is None or liveness.state in (LivenessState.ALIVE, LivenessState.MOVED)
         html = result.content_type in ("text/html", "application/xhtml+xml")
         if self.renderer is None or not answered or not html:
             return False
@@ -331,26 +359,6 @@ class SourceChecker:
         except ExtractError as exc:
             return Read(error=f"{why}rendered, but still {exc}", rendered=rendered.summary())
         return Read(doc, rendered=rendered.summary())
-
-    async def _compare(
-        self, task: SourceTask, texts: dict[int, Document], document: Document | None
-    ) -> dict[int, EvidenceChange]:
-        """Each anchored citation's evidence, looked for in `document` (off the event loop)."""
-        if document is None:
-            return {}
-        pairs = [
-            (c.id, c.evidence, texts[c.baseline_snapshot_id])
-            for c in task.citations
-            if c.evidence is not None and c.baseline_snapshot_id in texts
-        ]
-        if not pairs:
-            return {}
-        settings = self.settings.evidence
-
-        def compare_all() -> dict[int, EvidenceChange]:
-            return {cid: ev.compare(e, base, document, settings) for cid, e, base in pairs}
-
-        return await asyncio.to_thread(compare_all)
 
     async def _capture(
         self,
@@ -401,18 +409,68 @@ class SourceChecker:
         changes: dict[int, EvidenceChange],
         content_hash: str | None,
     ) -> tuple[CitationOutcome, ...]:
-        support: dict[int, Support] = {}
-        if reading.sight is Sight.FULL and reading.document is not None and content_hash:
-            to_score = [c for c in task.citations if c.support_hash != content_hash]
-            text = reading.document.text
-            scores = await asyncio.to_thread(
-                self.scorer.score_many, [(c.claim, text) for c in to_score]
+        """Anchors, support scores and verdicts, in one thread: all CPU, none on the loop."""
+
+        def judge_all() -> tuple[CitationOutcome, ...]:
+            support: dict[int, Support] = {}
+            if reading.sight is Sight.FULL and reading.document is not None and content_hash:
+                to_score = [c for c in task.citations if c.support_hash != content_hash]
+                text = reading.document.text
+                # A long text is scored on each claim's window (see evidence.retrieval).
+                pairs = [(c.claim, ev.window_text(c.claim, text)) for c in to_score]
+                scores = self.scorer.score_many(pairs)
+                support = {c.id: s for c, s in zip(to_score, scores, strict=True)}
+            settings = self.settings.evidence
+            return tuple(
+                judge_citation(c, reading, changes.get(c.id), support.get(c.id), settings)
+                for c in task.citations
             )
-            support = {c.id: s for c, s in zip(to_score, scores, strict=True)}
-        return tuple(
-            judge_citation(c, reading, changes.get(c.id), support.get(c.id), self.settings.evidence)
+
+        return await asyncio.to_thread(judge_all)
+
+
+@dataclass(frozen=True)
+class SeenText:
+    """What the text read says against the last one, computed off the event loop."""
+
+    content_hash: str | None  # fingerprint of the text read (None: nothing read)
+    same: bool  # the text is the one already read (or a 304)
+    changes: dict[int, EvidenceChange]  # each anchored citation's evidence, looked for
+    related: bool  # the same page as the last text read (shared text or title)
+    short: bool  # too few words to be an article
+
+
+def _compare_text(
+    task: SourceTask,
+    texts: dict[int, Document],
+    document: Document | None,
+    liveness: Liveness,
+    result: FetchResult,
+    settings: EvidenceSettings,
+) -> SeenText:
+    """Fingerprint, evidence comparison and page checks of `document`: every pass over
+    the whole text, in one thread hop."""
+    content_hash = ev.fingerprint(document) if document else None
+    same_text = result.not_modified or (
+        content_hash is not None and content_hash == task.content_hash
+    )
+    # A move is judged on whether the evidence travelled, even when the text is the
+    # one already read (a 304 at the new address).
+    moved = liveness.state is LivenessState.MOVED
+    changes: dict[int, EvidenceChange] = {}
+    if document is not None and (moved or not same_text):
+        changes = {
+            c.id: ev.compare(c.evidence, texts[c.baseline_snapshot_id], document, settings)
             for c in task.citations
-        )
+            if c.evidence is not None and c.baseline_snapshot_id in texts
+        }
+    return SeenText(
+        content_hash,
+        same_text,
+        changes,
+        related=document is not None and _related(texts.get(task.last_snapshot_id or -1), document),
+        short=document is not None and len(document.text.split()) < SHORT_PAGE_WORDS,
+    )
 
 
 def _related(last: Document | None, document: Document) -> bool:

@@ -4,6 +4,7 @@
 passage in it; `context` judges what changed around it; `retrieval` ranks passages.
 """
 
+from checker.evidence.retrieval import window_text
 from checker.evidence.track import anchor, compare, fingerprint, overlap, quote_found
 
-__all__ = ["anchor", "compare", "fingerprint", "overlap", "quote_found"]
+__all__ = ["anchor", "compare", "fingerprint", "overlap", "quote_found", "window_text"]

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 
-from checker.figures import canonical_figures
+from checker.figures import canonical_figures, may_hold_figures
 from checker.model import Document
 from checker.text import STOPWORDS, normalize, split_sentences, words
 
@@ -71,8 +72,10 @@ def layout(doc: Document) -> Layout:
     """Sentences of `doc`; cached because one page is judged for many citations."""
     sentences: list[Sentence] = []
     for index, passage in enumerate(doc.passages):
-        for text in split_sentences(normalize(passage)):
-            tokens = token_words(text)
+        passage = normalize(passage)
+        figures = may_hold_figures(passage)  # no sentence of it does otherwise: skip the look
+        for text in split_sentences(passage):
+            tokens = token_words(text, figures=figures)
             if tokens:
                 key = " ".join(tokens)
                 sentences.append(Sentence(text, index, key, is_stamp(tokens)))
@@ -97,10 +100,12 @@ def _is_figure(token: str) -> bool:
     return token.replace(",", "").replace(".", "").isdigit()
 
 
-def token_words(text: str) -> tuple[str, ...]:
+def token_words(text: str, *, figures: bool = True) -> tuple[str, ...]:
     """`words` of `text` with figures by value ("12,500" and "12500" are one word), word by
-    word through a cache: pages share most of their words."""
-    return tuple(w for token in canonical_figures(text).split() for w in _words_of_token(token))
+    word through a cache: pages share most of their words. `figures` False: the caller
+    knows `text` holds none."""
+    text = canonical_figures(text) if figures else text
+    return tuple(chain.from_iterable(map(_words_of_token, text.split())))
 
 
 @lru_cache(maxsize=200_000)

@@ -8,8 +8,10 @@ Used by evidence (to find where a claim's evidence sits in a page) and by suppor
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from checker.text import content_words, normalize, split_sentences
 
@@ -108,3 +110,96 @@ def rank_passages(query: str, passages: Sequence[str], k: int) -> list[tuple[int
     if not passages or k <= 0:
         return []
     return PassageIndex(passages).rank(query, k)
+
+
+# A text longer than this (in words) is read on a window: the passages ranked best for
+# the claim and their neighbours, not the whole text (a 2 MB page has ~250,000 words).
+LONG_TEXT_WORDS = 20_000
+WINDOW_PASSAGES = 8  # passages ranked best for the claim, each with its neighbours
+WINDOW_NEIGHBOURS = 2  # passages kept either side of a chosen one: evidence clusters
+_CHUNK_CHARS = 4_000  # a passage longer than this is ranked in pieces (a page of one block)
+
+
+def is_long(text: str) -> bool:
+    """More than LONG_TEXT_WORDS words (counted by spaces: cheap, and close enough)."""
+    return text.count(" ") >= LONG_TEXT_WORDS
+
+
+def window(query: str, passages: Sequence[str]) -> list[int]:
+    """Indexes, in order, of the passages a long text is read on for `query` (see
+    `_window`); the anchoring and the support scoring of one claim share the result."""
+    return list(_window(query, tuple(passages)))
+
+
+# Small: each entry holds a long text's passages; one claim's two reads come together.
+@lru_cache(maxsize=8)
+def _window(query: str, passages: tuple[str, ...]) -> tuple[int, ...]:
+    """Indexes, in order, of the passages a long text is read on for `query`.
+
+    The WINDOW_PASSAGES passages that hold the most of the query's rarer words, and
+    WINDOW_NEIGHBOURS either side of each. Ranking uses a whole-word-prefix test of each
+    query stem in the lower-cased passage, weighted by how few passages hold it (an idf
+    without tokenizing the whole text), so a window costs a few substring searches per
+    passage; BM25 then ranks sentences inside the window as on any page.
+    """
+    stems = sorted(set(content_words(query)))
+    if not passages or not stems:
+        return tuple(range(min(len(passages), WINDOW_PASSAGES)))
+    count = len(passages)
+    lowered_passages = [p.lower() for p in passages]  # lower() may change a length ("İ")
+    starts: list[int] = []
+    offset = 0
+    for passage in lowered_passages:
+        starts.append(offset)
+        offset += len(passage) + 1
+    lowered = " " + " ".join(lowered_passages)  # passage i starts at starts[i] + 1
+    holds = [_holding(lowered, f" {stem}", starts) for stem in stems]
+    score = [0.0] * count
+    for found in holds:
+        if not found:
+            continue
+        weight = math.log(1.0 + (count - len(found) + 0.5) / (len(found) + 0.5))
+        for i in found:
+            score[i] += weight
+    best = sorted((i for i in range(count) if score[i] > 0), key=lambda i: (-score[i], i))
+    if not best:  # the claim shares no word with the text: its opening, as for no claim
+        return tuple(range(min(count, WINDOW_PASSAGES)))
+    chosen: set[int] = set()
+    for i in best[:WINDOW_PASSAGES]:
+        chosen.update(range(max(i - WINDOW_NEIGHBOURS, 0), min(i + WINDOW_NEIGHBOURS + 1, count)))
+    return tuple(sorted(chosen))
+
+
+def _holding(text: str, needle: str, starts: list[int]) -> set[int]:
+    """Indexes of the passages (starting at `starts` in `text`) where `needle` occurs."""
+    found: set[int] = set()
+    at = text.find(needle)
+    while at >= 0:
+        index = bisect_right(starts, at) - 1
+        found.add(index)
+        # the rest of this passage holds nothing new: go on from the next one
+        at = text.find(needle, starts[index + 1]) if index + 1 < len(starts) else -1
+    return found
+
+
+def chunks(passages: Sequence[str]) -> list[str]:
+    """`passages`, those longer than _CHUNK_CHARS cut at spaces into pieces of about that."""
+    out: list[str] = []
+    for passage in passages:
+        while len(passage) > _CHUNK_CHARS:
+            cut = passage.rfind(" ", _CHUNK_CHARS // 2, _CHUNK_CHARS)
+            cut = cut if cut > 0 else _CHUNK_CHARS
+            out.append(passage[:cut])
+            passage = passage[cut:].lstrip()
+        if passage:
+            out.append(passage)
+    return out
+
+
+def window_text(query: str, text: str) -> str:
+    """`text` as read for `query`: itself, or for a long text its window (blank-line
+    separated passages, in document order)."""
+    if not is_long(text):
+        return text
+    passages = chunks([b for b in text.split("\n\n") if b.strip()])
+    return "\n\n".join(passages[i] for i in window(query, passages))

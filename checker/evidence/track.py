@@ -18,7 +18,7 @@ from hashlib import blake2b
 
 from checker.evidence.context import changed_facts, drift, hidden_by_cut, new_notices, page_cut
 from checker.evidence.match import Layout, Match, layout, locate, token_words, word_diff
-from checker.evidence.retrieval import rank_passages
+from checker.evidence.retrieval import is_long, rank_passages, window
 from checker.model import Document, Evidence, EvidenceChange, EvidenceStatus
 from checker.settings import EvidenceSettings
 
@@ -53,6 +53,9 @@ def anchor(claim: str, quote: str | None, doc: Document, settings: EvidenceSetti
             return Evidence(passages=(match.text,), fingerprint=print_, from_quote=True)
         return Evidence(passages=(" ".join(quote.split()),), fingerprint=print_, from_quote=True)
     sentences = [s.text for s in where.sentences]
+    if is_long(doc.text):  # rank the sentences of the claim's window only
+        kept = set(window(claim, doc.passages))
+        sentences = [s.text for s in where.sentences if s.paragraph in kept]
     ranked = rank_passages(claim, sentences, max(settings.passages, 1))
     if not ranked:
         return Evidence(passages=(), fingerprint=print_)

@@ -1,5 +1,9 @@
 """Runs extraction off the event loop, in a process pool, with a time limit per body.
 
+`read_page` is the pipeline's one call per page: liveness and main text from one parse
+(`checker.extract.page`); `extract` reads a body whose liveness is known (a rendered
+page, an archived copy).
+
 A worker process that dies (out of memory, a crash in a C parser) or gets stuck on a
 pathological page is replaced; the caller gets an ExtractError naming the URL.
 """
@@ -8,15 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 from types import TracebackType
+from typing import TypeVar
 
+from checker.extract.page import PageRead, read_page
 from checker.extract.read import extract
-from checker.model import Document, ExtractError
+from checker.model import Document, ExtractError, FetchResult
 from checker.settings import ExtractSettings
+
+T = TypeVar("T")
 
 
 class Extractor:
@@ -33,6 +42,23 @@ class Extractor:
         job = partial(
             extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
         )
+        return await self._run(job, url)
+
+    async def read_page(
+        self, result: FetchResult, probe: FetchResult | None, *, extract_text: bool = True
+    ) -> PageRead:
+        """Liveness and main text of `result` from one parse, in one call of the pool
+        (see `checker.extract.page`); ExtractError if the worker died or ran out of time."""
+        job = partial(
+            read_page,
+            result,
+            probe,
+            max_chars=self.settings.max_chars,
+            extract_text=extract_text,
+        )
+        return await self._run(job, result.final_url)
+
+    async def _run(self, job: Callable[[], T], url: str) -> T:
         timeout = self.settings.timeout_s or None
         try:
             if self.processes == 1:
@@ -56,7 +82,7 @@ class Extractor:
             # forkserver: workers do not inherit the event loop's threads and sockets;
             # they fork from a server that has imported trafilatura once already.
             context = get_context("forkserver")
-            context.set_forkserver_preload(["checker.extract.read"])
+            context.set_forkserver_preload(["checker.extract.page"])
             self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
         return self._pool
 

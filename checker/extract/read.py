@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import Any
 
 import charset_normalizer
 from htmldate import find_date
@@ -39,7 +40,9 @@ _SNIFF_BYTES = 4096
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_NEWLINES = re.compile(r"[ \t\r\f\v]*\n\s*")
+# Starts only at the first of a run of spaces: tried at every space of a long run, the
+# pattern would rescan the rest of the run each time (quadratic on a run of spaces).
+_NEWLINES = re.compile(r"(?<![ \t\r\f\v])[ \t\r\f\v]*\n\s*")
 _VERBATIM = frozenset({"code", "pre"})
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)]$")
 
@@ -51,8 +54,11 @@ def extract(
     *,
     charset: str | None = None,
     max_chars: int = 2_000_000,
+    tree: Any = None,
 ) -> Document:
-    """The title, date and main text of `body`; raises ExtractError naming `url`."""
+    """The title, date and main text of `body`; raises ExtractError naming `url`.
+
+    `tree` is the HTML body already parsed by `html_tree` (it is not changed)."""
     if not body:
         raise ExtractError(f"{url}: empty body")
     kind = _kind(body, content_type.split(";")[0].strip().lower(), url)
@@ -67,7 +73,7 @@ def extract(
         elif kind == "text":
             title, blocks, published = _read_text(_decode(body, charset, url))
         else:
-            title, blocks, published = _read_html(body, charset, url)
+            title, blocks, published = _read_html(body, charset, url, tree)
     except ExtractError:
         raise
     except Exception as exc:  # parsers fail in many ways on hostile input; none may escape
@@ -147,7 +153,8 @@ def _guess_charset(body: bytes) -> str:
     return best.encoding
 
 
-def _read_html(body: bytes, charset: str | None, url: str) -> tuple[str, list[str], str | None]:
+def html_tree(body: bytes, charset: str | None, url: str) -> Any:
+    """The parsed tree of an HTML body, as trafilatura reads it; raises ExtractError."""
     if not charset and b"\x00" in body[:_SNIFF_BYTES] and not body.startswith(_UTF16_BOMS):
         raise ExtractError(f"{url}: body is binary, not HTML")
     # With a charset from the HTTP headers we decode; otherwise trafilatura guesses.
@@ -155,21 +162,38 @@ def _read_html(body: bytes, charset: str | None, url: str) -> tuple[str, list[st
     tree = load_html(markup)
     if tree is None:
         raise ExtractError(f"{url}: the HTML cannot be parsed (not HTML, or nested too deep)")
+    return tree
+
+
+def _read_html(
+    body: bytes, charset: str | None, url: str, tree: Any = None
+) -> tuple[str, list[str], str | None]:
+    if tree is None:
+        tree = html_tree(body, charset, url)
     # Title and date from the parsed tree, then the main text from the same tree:
     # one parse, and none of the author / site / tag look-ups we have no use for.
     title = examine_meta(tree).title or extract_title(tree) or ""
     published = find_date(tree, extensive_search=False, original_date=True, url=url)
-    result = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    # "xml": the body tree alone; trafilatura's own text of it ("python") would be
+    # thrown away, since the text is made below, once its line breaks are mended.
+    result = bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, output_format="xml"
+    )
     if result is None or isinstance(result, dict) or result.body is None:
         raise ExtractError(f"{url}: no main text found in the HTML")
     # A line break inside an HTML text node is a space, yet trafilatura keeps it and
     # would split a paragraph in two; only <br> (its <lb>) and block elements break lines.
     for element in result.body.iter():
         if element.tag not in _VERBATIM:
-            element.text = _NEWLINES.sub(" ", element.text) if element.text else element.text
-        element.tail = _NEWLINES.sub(" ", element.tail) if element.tail else element.tail
+            element.text = _joined(element.text)
+        element.tail = _joined(element.tail)
     blocks = [" ".join(line.split()) for line in xmltotxt(result.body, False).splitlines()]
     return " ".join(title.split()), blocks, published or None
+
+
+def _joined(text: str | None) -> str | None:
+    """`text` with its line breaks (and the spaces around them) made single spaces."""
+    return _NEWLINES.sub(" ", text) if text and "\n" in text else text
 
 
 def _read_text(text: str) -> tuple[str, list[str], str | None]:

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from checker.liveness import cues, interstitials
-from checker.liveness.facts import page_facts
+from checker.liveness.facts import PageFacts, page_facts
 from checker.liveness.paths import (
     GENERIC_SECTIONS,
     LISTING_PREFIXES,
@@ -64,8 +64,13 @@ _CHALLENGE_STATUSES = (400, 403, 406, 429, 503)
 PRIVATE_HINT = "; to check sources on private networks set [fetch] allow_private_networks = true"
 
 
-def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Liveness:
-    """The liveness of one fetch; `probe` is the host's answer to a random sibling path."""
+def classify(
+    result: FetchResult, *, probe: FetchResult | None = None, facts: PageFacts | None = None
+) -> Liveness:
+    """The liveness of one fetch; `probe` is the host's answer to a random sibling path.
+
+    `facts` are the body's facts when the caller has parsed it already (the extraction
+    worker reads cues and main text from one parse); else the body is parsed here."""
     detail = _detail(result)
     if result.not_modified:
         if _moved_permanently(result):  # the text we had, now at another address
@@ -82,12 +87,13 @@ def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Livene
     if status is None:
         return Liveness(TRANSIENT, "no_answer", detail | {"cue": "no answer"})
     if 200 <= status < 300:
-        return _judge_page(result, probe, detail)
+        return _judge_page(result, probe, detail, facts)
     if status == 404:
         return Liveness(DEAD, "not_found", detail | {"cue": "HTTP 404 Not Found"})
     if status == 410:
         return Liveness(DEAD, "gone", detail | {"cue": "HTTP 410 Gone"})
-    facts = page_facts(result.body, result.content_type, result.charset)
+    if facts is None:
+        facts = page_facts(result.body, result.content_type, result.charset)
     wall = cues.bot_wall_cue(facts, result.headers)
     if wall and status in _CHALLENGE_STATUSES:
         return Liveness(BLOCKED, "bot_wall", detail | {"cue": wall})
@@ -100,13 +106,19 @@ def classify(result: FetchResult, *, probe: FetchResult | None = None) -> Livene
     return Liveness(TRANSIENT, f"http_{status}", detail | {"cue": f"HTTP {status}"})
 
 
-def _judge_page(result: FetchResult, probe: FetchResult | None, detail: dict[str, Any]) -> Liveness:
+def _judge_page(
+    result: FetchResult,
+    probe: FetchResult | None,
+    detail: dict[str, Any],
+    facts: PageFacts | None,
+) -> Liveness:
     if result.content_type and result.content_type not in CHECKABLE_TYPES:
         cue = f"content type {result.content_type} is not text we can read"
         return Liveness(LivenessState.UNCHECKABLE, "content_type", detail | {"cue": cue})
     if not result.body.strip() and not result.truncated:
         return Liveness(TRANSIENT, "empty_body", detail | {"cue": "empty answer"})
-    facts = page_facts(result.body, result.content_type, result.charset)
+    if facts is None:
+        facts = page_facts(result.body, result.content_type, result.charset)
     original, final = urlsplit(result.url), urlsplit(result.final_url)
 
     # Walls first: they stand in front of every path, the probe's included.

@@ -2,7 +2,8 @@
 
 Pure. `page_facts` parses the head of a page (title, headings, visible text without
 navigation chrome, how much paragraph text there is, the canonical URL, a few markup
-markers); `similarity` compares two pages' visible text, for the random-path probe.
+markers); `facts_of_tree` reads them from a tree the extraction worker parsed already;
+`similarity` compares two pages' visible text, for the random-path probe.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def page_facts(body: bytes, content_type: str, charset: str | None = None) -> Pa
     root = _parse(head, charset)
     if root is None:
         return PageFacts(markup=_markup(head, charset))
+    return facts_of_tree(root, body, charset)
+
+
+def facts_of_tree(root: Any, body: bytes, charset: str | None = None) -> PageFacts:
+    """The facts of an HTML page already parsed into `root` (from `body`), so that the
+    extraction worker reads cues and main text from one parse. `root` is changed: its
+    scripts and navigation chrome are emptied (pass a copy to keep it)."""
+    head = body[:_PARSE_BYTES]
     title = _clean(_text_of(root.find(".//title")))
     password = bool(root.xpath(".//input[@type='password']"))
     canonical = _canonical(root)
@@ -57,13 +66,27 @@ def page_facts(body: bytes, content_type: str, charset: str | None = None) -> Pa
         element.clear(keep_tail=True)  # gone, but the text that follows it stays
     headings = tuple(_clean(_text_of(h)) for h in root.xpath("//h1|//h2")[:8])
     # Whitespace-separated tokens are close enough to words for "is this an article?".
-    paragraph_words = sum(len(_text_of(p).split()) for p in root.iter("p"))
+    paragraph_words = sum(len("".join(p.itertext()).split()) for p in root.iter("p"))
     # Not normalized (the cues' patterns accept typographic apostrophes): on a long page
     # only the probe comparison reads the text, and it normalizes what it reads.
-    text = " ".join(" ".join(root.itertext()).split())[:_TEXT_CHARS]
+    text = _opening_text(root)
     # Markup markers only matter on short pages (every cue that reads them says so).
     markup = _markup(head, charset) if paragraph_words < SHORT_PAGE_WORDS else ""
     return PageFacts(title, headings, text, paragraph_words, password, markup, canonical)
+
+
+def _opening_text(root: Any) -> str:
+    """The first _TEXT_CHARS characters of the visible text, spaces collapsed, read no
+    further than needed (a 2 MB page has megabytes more)."""
+    kept: list[str] = []
+    length = 0
+    for chunk in root.itertext():
+        words = chunk.split()
+        kept.extend(words)
+        length += sum(map(len, words)) + len(words)
+        if length > _TEXT_CHARS:
+            break
+    return " ".join(kept)[:_TEXT_CHARS]
 
 
 def _canonical(root: Any) -> str:

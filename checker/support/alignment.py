@@ -185,6 +185,9 @@ def token_key(word: str) -> str:
     return IRREGULAR.get(lower) or _UNIT_SPELLINGS.get(lower) or stem(lower.replace("'", ""))
 
 
+_SENTENCE_MARKS = frozenset('.!?:;"(')  # one of these between two words: a new sentence
+
+
 def tokenize(text: str) -> list[Token]:
     """Word and figure tokens of `text`, figures by value, sentence starts marked."""
     text = canonical_figures(normalize(text))
@@ -193,7 +196,7 @@ def tokenize(text: str) -> list[Token]:
     for match in _TOKEN.finditer(text):
         word = match.group()
         gap = text[previous_end : match.start()]
-        starts = not out or any(mark in gap for mark in '.!?:;"(')
+        starts = not out or not _SENTENCE_MARKS.isdisjoint(gap)
         previous_end = match.end()
         figure = word[0].isdigit() or (len(word) > 1 and word[1].isdigit())
         if figure:
