@@ -199,6 +199,9 @@ def test_an_unwritable_folder_is_one_clear_error_at_start_up(
     with pytest.raises(ArchiveError, match=r"archive folder .*taken is not writable"):
         open_archive(settings)
     db = tmp_path / "c.db"
+    made = Database(f"sqlite:///{db}")
+    made.upgrade()  # the database is there: the folder is not
+    made.close()
     env_config = tmp_path / "citecheck.toml"
     env_config.write_text(f'[archive]\nfolder = "{blocker}"\n')
     status = main(["--config", str(env_config), "--db", f"sqlite:///{db}", "check", "--all"])

@@ -12,22 +12,17 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from hashlib import blake2b
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from checker import archive as arc
 from checker import evidence as ev
 from checker import verdict
 from checker.archive.save_page import SavePageNow
-from checker.archive.verify import copies_wanted, verified_copies
+from checker.engine import archiving, compare
 from checker.engine.schedule import next_check
 from checker.extract import Extractor
-from checker.extract.page import PageRead
 from checker.fetch import Fetcher
-from checker.fetch.archive import find_archived_copy
 from checker.fetch.browser import Renderer
-from checker.fetch.client import ACCEPT
 from checker.liveness import classify
 from checker.model import (
     CHECKABLE_TYPES,
@@ -48,17 +43,17 @@ from checker.outcome import (
     SourceOutcome,
     SourceTask,
 )
-from checker.settings import EvidenceSettings, Settings
+from checker.settings import Settings
 from checker.support import Scorer
 from checker.urls import host_of
 from checker.verdict import sight
 from checker.verdict.citation import Reading, judge_citation
 from checker.verdict.sight import Sight
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from checker.extract.page import PageRead
 
-# Fewer words than this in the main text: not an article (an error or placeholder page).
-SHORT_PAGE_WORDS = 150
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,8 +85,8 @@ class SourceChecker:
             etag=None if uncaptured else task.etag,
             last_modified=None if uncaptured else task.last_modified,
         )
-        body_hash = _body_hash(result)
-        if not uncaptured and _unchanged(task, result, body_hash):
+        body_hash = compare.body_hash(result)
+        if not uncaptured and compare.may_stand(task, result, body_hash):
             return self._unchanged(task, result, body_hash, now)
         return await self._judge(task, result, body_hash, now)
 
@@ -135,7 +130,7 @@ class SourceChecker:
         read = await self._read(task, texts, result, liveness, page)
         document, extract_error = read.document, read.error
         seen_text = await asyncio.to_thread(
-            _compare_text, task, texts, document, liveness, result, self.settings.evidence
+            compare.compare_text, task, texts, document, liveness, result, self.settings.evidence
         )
         content_hash, same_text, changes = seen_text.content_hash, seen_text.same, seen_text.changes
         liveness = sight.reconsider(
@@ -151,13 +146,19 @@ class SourceChecker:
         full = seen is Sight.FULL
 
         health = verdict.next_health(task.health, liveness, now, self.settings.monitor)
-        copies = await self._copies(task, texts, health, changes)
+        copies = await archiving.copies(
+            self.fetcher, self.extractor, self.settings, task, texts, health, changes
+        )
         archived_url = task.archived_url
         if health.state == "dead" and not archived_url and self.settings.archive.enabled:
             # A copy verified to carry the evidence; when no archive could say (none
             # answered, no evidence to verify), the availability API's closest copy.
             verified = next((c.snapshot_url for c in copies if c.verified), None)
-            archived_url = verified or (None if copies else await self._archived_copy(task))
+            archived_url = verified or (
+                None
+                if copies
+                else await archiving.closest_copy(self.fetcher.session, self.settings, task)
+            )
         reading = Reading(
             sight=seen,
             document=document,
@@ -166,10 +167,16 @@ class SourceChecker:
             or ("unreadable" if document is None else ""),
             source=verdict.source_conditions(liveness, health, archived_url=archived_url),
             moved=liveness.state is LivenessState.MOVED,
-            unreadable=_unreadable(liveness, document, extract_error),
+            unreadable=compare.unreadable(liveness, document, extract_error),
         )
         citations = await self._judge_citations(task, reading, changes, content_hash)
-        captures = await self._capture(task, result, citations, changes, now) if full else ()
+        captures = (
+            await archiving.capture(
+                self.archive, self.fetcher.user_agent, task, result, citations, changes, now
+            )
+            if full
+            else ()
+        )
         detail: dict[str, Any] = {
             "redirects": [[h.status, h.url, h.location] for h in result.redirects],
             "content_type": result.content_type,
@@ -294,6 +301,8 @@ class SourceChecker:
                 result, probe, extract_text=not self._renders(result, None, always=True)
             )
         except ExtractError as exc:  # the worker died or ran out of time: say so
+            from checker.extract.page import PageRead
+
             liveness = await asyncio.to_thread(classify, result, probe=probe)
             return liveness, PageRead(liveness, extracted=True, error=str(exc))
         return page.liveness, page
@@ -360,48 +369,6 @@ class SourceChecker:
             return Read(error=f"{why}rendered, but still {exc}", rendered=rendered.summary())
         return Read(doc, rendered=rendered.summary())
 
-    async def _capture(
-        self,
-        task: SourceTask,
-        result: FetchResult,
-        citations: tuple[CitationOutcome, ...],
-        changes: dict[int, EvidenceChange],
-        now: datetime,
-    ) -> tuple[CitationCapture, ...]:
-        if self.archive is None or not arc.capturable(result):
-            return ()
-        reasons = arc.capture_reasons(task.citations, citations, changes)
-        host = urlsplit(result.final_url).netloc.rpartition("@")[2]
-        sent = [("Host", host), ("User-Agent", self.fetcher.user_agent), ("Accept", ACCEPT)]
-        return await arc.capture_response(self.archive, result, sent, reasons, now)
-
-    async def _copies(
-        self,
-        task: SourceTask,
-        texts: dict[int, Document],
-        health: SourceHealth,
-        changes: dict[int, EvidenceChange],
-    ) -> tuple[CopyVerdict, ...]:
-        if not self.settings.archive.enabled:
-            return ()
-        wanted, cited = copies_wanted(task, texts, health.state == "dead", changes)
-        return await verified_copies(
-            self.fetcher,
-            self.extractor,
-            self.settings.archive,
-            self.settings.evidence,
-            task.url,
-            cited,
-            wanted,
-        )
-
-    async def _archived_copy(self, task: SourceTask) -> str | None:
-        dates = [c.article_published_at for c in task.citations if c.article_published_at]
-        copy = await find_archived_copy(
-            self.fetcher.session, self.settings.archive, task.url, min(dates) if dates else None
-        )
-        return copy.url if copy else None
-
     async def _judge_citations(
         self,
         task: SourceTask,
@@ -427,87 +394,6 @@ class SourceChecker:
             )
 
         return await asyncio.to_thread(judge_all)
-
-
-@dataclass(frozen=True)
-class SeenText:
-    """What the text read says against the last one, computed off the event loop."""
-
-    content_hash: str | None  # fingerprint of the text read (None: nothing read)
-    same: bool  # the text is the one already read (or a 304)
-    changes: dict[int, EvidenceChange]  # each anchored citation's evidence, looked for
-    related: bool  # the same page as the last text read (shared text or title)
-    short: bool  # too few words to be an article
-
-
-def _compare_text(
-    task: SourceTask,
-    texts: dict[int, Document],
-    document: Document | None,
-    liveness: Liveness,
-    result: FetchResult,
-    settings: EvidenceSettings,
-) -> SeenText:
-    """Fingerprint, evidence comparison and page checks of `document`: every pass over
-    the whole text, in one thread hop."""
-    content_hash = ev.fingerprint(document) if document else None
-    same_text = result.not_modified or (
-        content_hash is not None and content_hash == task.content_hash
-    )
-    # A move is judged on whether the evidence travelled, even when the text is the
-    # one already read (a 304 at the new address).
-    moved = liveness.state is LivenessState.MOVED
-    changes: dict[int, EvidenceChange] = {}
-    if document is not None and (moved or not same_text):
-        changes = {
-            c.id: ev.compare(c.evidence, texts[c.baseline_snapshot_id], document, settings)
-            for c in task.citations
-            if c.evidence is not None and c.baseline_snapshot_id in texts
-        }
-    return SeenText(
-        content_hash,
-        same_text,
-        changes,
-        related=document is not None and _related(texts.get(task.last_snapshot_id or -1), document),
-        short=document is not None and len(document.text.split()) < SHORT_PAGE_WORDS,
-    )
-
-
-def _related(last: Document | None, document: Document) -> bool:
-    """Is `document` the same page as the last text read (shared text or title)?"""
-    if last is None:
-        return True  # nothing to tell it apart from
-    same_title = bool(last.title.strip()) and last.title.strip() == document.title.strip()
-    return same_title or ev.overlap(last, document) >= sight.RELATED_SHARE
-
-
-def _body_hash(result: FetchResult) -> str | None:
-    """A hash of the raw body of a complete 200 answer: same bytes, same page."""
-    if result.status != 200 or not result.body or result.truncated:
-        return None
-    return blake2b(result.body, digest_size=16).hexdigest()
-
-
-def _unchanged(task: SourceTask, result: FetchResult, body_hash: str | None) -> bool:
-    """May the last verdict stand? Only for a healthy source read in full last time, at
-    the same address, with the same bytes (or a 304), and every citation judged on them."""
-    same = result.not_modified or (body_hash is not None and body_hash == task.body_hash)
-    if not same or task.health.state != "ok" or not task.content_hash:
-        return False
-    if result.final_url != (task.final_url or task.url):
-        return False
-    return all(
-        c.evidence is not None and c.support_hash == task.content_hash for c in task.citations
-    )
-
-
-def _unreadable(liveness: Liveness, document: Document | None, error: str | None) -> str | None:
-    """What keeps an answering source from being read, if anything does."""
-    if liveness.state is LivenessState.UNCHECKABLE:
-        return str(liveness.detail.get("cue") or "a content type we cannot read")
-    if document is None and liveness.state in (LivenessState.ALIVE, LivenessState.MOVED):
-        return error or "no readable text"
-    return None
 
 
 def _float(value: object) -> float | None:

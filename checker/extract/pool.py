@@ -18,12 +18,13 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from checker.extract.page import PageRead, read_page
-from checker.extract.read import extract
 from checker.model import Document, ExtractError, FetchResult
 from checker.settings import ExtractSettings
+
+if TYPE_CHECKING:
+    from checker.extract.page import PageRead
 
 T = TypeVar("T")
 
@@ -39,6 +40,8 @@ class Extractor:
     async def extract(
         self, body: bytes, content_type: str, url: str, charset: str | None = None
     ) -> Document:
+        from checker.extract.read import extract  # heavy: imported once needed
+
         job = partial(
             extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
         )
@@ -49,6 +52,8 @@ class Extractor:
     ) -> PageRead:
         """Liveness and main text of `result` from one parse, in one call of the pool
         (see `checker.extract.page`); ExtractError if the worker died or ran out of time."""
+        from checker.extract.page import read_page
+
         job = partial(
             read_page,
             result,
