@@ -106,7 +106,7 @@ async def _run_monitor(
     stop = asyncio.Event()
     metrics = Metrics()
     with open_db(settings) as db, stop_on_signals(stop):
-        async with open_checker(settings) as pipeline:
+        async with open_checker(settings, warm=mode != "once") as pipeline:
             count = settings.monitor.workers if mode == "serve" else 1
             workers = [
                 Worker(

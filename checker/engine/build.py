@@ -36,9 +36,10 @@ class Pipeline(Protocol):
 
 @contextlib.asynccontextmanager
 async def open_checker(
-    settings: Settings, *, worker: str | None = None, resolver: Any = None
+    settings: Settings, *, worker: str | None = None, resolver: Any = None, warm: bool = False
 ) -> AsyncIterator[Pipeline]:
-    """The pipeline's stages, built once: HTTP session, extraction pool, scorer."""
+    """The pipeline's stages, built once: HTTP session, extraction pool, scorer; `warm`
+    starts the pool's processes at once (a long-running worker), else at the first read."""
     from checker.archive import open_archive
     from checker.archive.save_page import SavePageNow
     from checker.engine.pipeline import SourceChecker
@@ -49,6 +50,8 @@ async def open_checker(
 
     archive = open_archive(settings)  # refuses to start on an unwritable folder
     extractor = Extractor(settings.extract)
+    if warm:
+        extractor.warm()
     try:
         async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
             scorer = make_scorer(settings.support)

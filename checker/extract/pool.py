@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.model import Document, ExtractError, FetchResult
 from checker.settings import ExtractSettings
@@ -40,10 +40,8 @@ class Extractor:
     async def extract(
         self, body: bytes, content_type: str, url: str, charset: str | None = None
     ) -> Document:
-        from checker.extract.read import extract  # heavy: imported once needed
-
         job = partial(
-            extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
+            _extract, body, content_type, url, charset=charset, max_chars=self.settings.max_chars
         )
         return await self._run(job, url)
 
@@ -52,16 +50,23 @@ class Extractor:
     ) -> PageRead:
         """Liveness and main text of `result` from one parse, in one call of the pool
         (see `checker.extract.page`); ExtractError if the worker died or ran out of time."""
-        from checker.extract.page import read_page
-
         job = partial(
-            read_page,
+            _read_page,
             result,
             probe,
             max_chars=self.settings.max_chars,
             extract_text=extract_text,
         )
         return await self._run(job, result.final_url)
+
+    def warm(self) -> None:
+        """Start the pool's processes now, in the background: a long-running worker will
+        read pages, and its first one need not wait for them (the forkserver imports
+        trafilatura once, each process forks from it)."""
+        if self.processes > 1:
+            pool = self._executor()
+            for _ in range(self.processes):
+                pool.submit(_ready)
 
     async def _run(self, job: Callable[[], T], url: str) -> T:
         timeout = self.settings.timeout_s or None
@@ -115,3 +120,24 @@ class Extractor:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _ready() -> None:
+    """A pool job that does nothing: it makes the pool start a process."""
+
+
+# The pool's jobs import the parsers where they run: in the pool's processes (the
+# forkserver has them imported already), never in the event loop's process, which
+# would spend a third of a second importing trafilatura, htmldate and pypdf for nothing.
+
+
+def _extract(*args: Any, **kwargs: Any) -> Document:
+    from checker.extract.read import extract
+
+    return extract(*args, **kwargs)
+
+
+def _read_page(*args: Any, **kwargs: Any) -> PageRead:
+    from checker.extract.page import read_page
+
+    return read_page(*args, **kwargs)
