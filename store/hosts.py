@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_, update
+from sqlalchemy import and_, bindparam, case, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -175,29 +175,28 @@ def take_hosts(
     return {row[0] for row in session.execute(upsert)}
 
 
-def release_hosts(session: Session, *, owner: str, hosts: Mapping[str, datetime | None]) -> int:
+def release_hosts(session: Session, *, owner: str, hosts: Mapping[str, datetime | None]) -> None:
     """Let go of the `hosts` `owner` holds; each maps to when its gate would next let a
-    request go there (never moved earlier than a time already recorded; None: unchanged)."""
-    released = 0
-    for host in sorted(hosts):  # in host order, like take_hosts: no lock cycle
-        at = hosts[host]
-        stmt = update(HostLease).where(
-            col(HostLease.host) == host, col(HostLease.lease_owner) == owner
+    request go there (never moved earlier than a time already recorded; None: unchanged).
+
+    One statement run for every host (executemany), in host order like `take_hosts`, so
+    no two workers lock host rows in opposite orders."""
+    if not hosts:
+        return
+    table = HostLease.__table__  # type: ignore[attr-defined]
+    at = bindparam("b_at", type_=UTCDateTime())
+    latest = func.coalesce(at, table.c.next_request_at)  # None: the time already recorded
+    later = or_(table.c.next_request_at.is_(None), table.c.next_request_at < latest)
+    stmt = (
+        update(table)
+        .where(table.c.host == bindparam("b_host"), table.c.lease_owner == owner)
+        .values(
+            lease_expires_at=None,
+            next_request_at=case((later, latest), else_=table.c.next_request_at),
         )
-        if at is None:
-            stmt = stmt.values(lease_expires_at=None)
-        else:
-            later = or_(
-                col(HostLease.next_request_at).is_(None), col(HostLease.next_request_at) < at
-            )
-            stmt = stmt.values(
-                lease_expires_at=None,
-                next_request_at=case(
-                    (later, literal(at, UTCDateTime())), else_=col(HostLease.next_request_at)
-                ),
-            )
-        released += int(session.exec(stmt).rowcount)
-    return released
+    )
+    rows = [{"b_host": host, "b_at": hosts[host]} for host in sorted(hosts)]
+    session.connection().execute(stmt, rows)
 
 
 def renew_hosts(
