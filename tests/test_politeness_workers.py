@@ -393,7 +393,8 @@ async def test_an_idle_worker_lets_its_hosts_go_without_waiting_for_its_tick(
     serving = asyncio.create_task(worker.serve(stop))  # no scheduler: no tick ever comes
     try:
         for _ in range(200):  # the database tells nobody: look until the host is let go
-            if checks_per_source(db) == {on("d.example", 1)[0]: 1} and not holders(db, T0):
+            written = checks_per_source(db) == {on("d.example", 1)[0]: 1}
+            if written and worker.run.in_flight == 0 and not holders(db, T0):
                 break
             await asyncio.sleep(0.02)
         assert holders(db, T0) == {}

@@ -5,15 +5,20 @@ database refuses everything for a while, or when the process dies in the middle 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine
 from sqlmodel import col, func, select
 
 from checker.engine import CheckRun
@@ -162,3 +167,53 @@ async def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
     assert report.checked == 6 and report.lost_leases == 0
     assert checks_per_source(db) == {u: 1 for u in urls(6)}
     assert held_leases(db) == []
+
+
+@contextlib.contextmanager
+def writes_blocked(db: Database) -> Iterator[None]:
+    """Another connection holds the write lock (SQLite) or locks the source table
+    against writers (PostgreSQL) until the block ends; reads still go through."""
+    url = db.url.render_as_string(hide_password=False)
+    if db.engine.dialect.name == "sqlite":
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as pg, pg.begin():
+            pg.exec_driver_sql("LOCK TABLE source IN EXCLUSIVE MODE")
+            yield
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("write_batch", [1, 50])
+async def test_a_check_waiting_for_the_writer_frees_its_slot_up_to_write_batch(
+    db: Database, write_batch: int
+) -> None:
+    """Checks whose results wait for a slow store make no requests: their slots (and
+    their room on their hosts) go to the next checks, at most `write_batch` of them."""
+    seed_sources(db, urls(2), T0)
+    gate = asyncio.Event()
+    pipeline = StandInPipeline("w", gate=gate)
+    config = batched(settings(), write_batch=write_batch)
+    run = CheckRun(db, config, pipeline, clock=lambda: T0, concurrency=2)
+    assert len(await run.lease_and_start(2)) == 2 and run.free_slots == 0
+    with writes_blocked(db):
+        gate.set()
+        for _ in range(500):
+            if pipeline.running == 0 and run.free_slots > 0:
+                break
+            await asyncio.sleep(0.01)
+        assert run.free_slots == min(2, write_batch)
+        assert run.in_flight == 2  # not written yet: still leased, still its checks
+        assert checks_per_source(db) == {u: 0 for u in urls(2)}
+    await run.drain(None)
+    assert run.report.checked == 2
+    assert checks_per_source(db) == {u: 1 for u in urls(2)}
+    assert run.free_slots == 2 and held_leases(db) == []

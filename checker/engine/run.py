@@ -1,9 +1,12 @@
 """The engine: leases due sources and runs the pipeline on them, a bounded number at once.
 
 `CheckRun` keeps at most `concurrency` checks in flight: it leases only as many sources
-as it has free slots, so memory holds at most that many tasks and results whatever the
-number of sources. `run_once` is the burst mode (check what is due, then return); the
-long-running `checker.engine.worker.Worker` drives the same object from the scheduler.
+as it has free slots. A check whose result waits for the writer frees its slot (it no
+longer fetches), up to `[database] write_batch` of them: memory holds at most
+`concurrency + write_batch` tasks and results whatever the number of sources, and a
+store slower than the web holds the checks back. `run_once` is the burst mode (check
+what is due, then return); the long-running `checker.engine.worker.Worker` drives the
+same object from the scheduler.
 
 Workers coordinate only through the database: a source is leased before it is checked,
 its lease is renewed while the check runs (`renew`), and its result (check row,
@@ -59,6 +62,7 @@ class CheckRun:
     # called after each written check with the report so far (a progress display)
     on_checked: Callable[[RunReport], None] | None = None
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
+    _writing: set[int] = field(default_factory=set, init=False)  # results at the writer
     _slot_freed: asyncio.Event | None = field(default=None, init=False)
     _hosts: HostSlots = field(default_factory=HostSlots, init=False)
     writer: ResultWriter = field(init=False)
@@ -69,7 +73,7 @@ class CheckRun:
             self.db,
             self._record,
             metrics=self.metrics,
-            in_flight=lambda: len(self._running),
+            checking=lambda: len(self._running) - len(self._writing),
             forget=self._forget,
             max_batch=db.write_batch,
             linger_s=db.write_linger_s,
@@ -89,7 +93,8 @@ class CheckRun:
 
     @property
     def free_slots(self) -> int:
-        return self.limit - len(self._running)
+        waiting = min(len(self._writing), self.writer.max_batch)  # fetched, not written
+        return self.limit - len(self._running) + waiting
 
     # ------------------------------------------------------------------ burst mode
 
@@ -216,6 +221,7 @@ class CheckRun:
 
     def _finished(self, source_id: int, _task: object = None) -> None:
         self._running.pop(source_id, None)
+        self._writing.discard(source_id)
         self._hosts.finished(source_id)
         self.metrics.in_flight.set(len(self._running))
         if self._slot_freed is not None:
@@ -276,11 +282,17 @@ class CheckRun:
             return
         self.metrics.check_duration.observe(time.perf_counter() - began)
         self.metrics.fetch_latency.observe(outcome.elapsed_ms / 1000)
+        self._writing.add(task.id)  # its slot, and its room on its host, are free
+        self._hosts.finished(task.id)  # (politeness counts requests, not writes)
+        if self._slot_freed is not None:
+            self._slot_freed.set()
         try:
             written = await self.writer.write(outcome)
         except Exception as exc:  # the writer tried again and alone: hand the source back
             await self._not_written(task, exc)
             return
+        finally:
+            self._writing.discard(task.id)
         if not written:
             self.report.lost_leases += 1
             self.metrics.lost_leases.inc()

@@ -2,8 +2,8 @@
 
 A finished check hands its outcome to `ResultWriter.write` and waits for the store's
 answer. One background task takes what has queued and writes it as one batch
-(`store.writes.record_batch`): as soon as `max_batch` results wait, when no other check
-in flight is about to finish one, or after `linger_s` at most. A busy worker so writes
+(`store.writes.record_batch`): as soon as `max_batch` results wait, when no check is
+still running that will hand one over, or after `linger_s` at most. A busy worker so writes
 a few large transactions a second, and a lone check waits for nothing.
 
 A failed batch is tried again twice (a dropped connection, a lock), then written one
@@ -49,7 +49,7 @@ class ResultWriter:
         record: Record,
         *,
         metrics: Metrics,
-        in_flight: Callable[[], int],
+        checking: Callable[[], int],
         forget: Callable[[tuple[str, ...]], Awaitable[None]],
         max_batch: int = 50,
         linger_s: float = 0.2,
@@ -57,7 +57,7 @@ class ResultWriter:
         self._db = db
         self._record = record
         self._metrics = metrics
-        self._in_flight = in_flight  # checks running, those waiting here included
+        self._checking = checking  # checks running that have not handed a result here
         self._forget = forget  # deletes WARC files a committed batch orphaned
         self.max_batch = max(1, max_batch)
         self.linger_s = max(0.0, linger_s)
@@ -90,7 +90,7 @@ class ResultWriter:
         """Take a batch off the queue, lingering while more results are on their way."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.linger_s
-        while len(self._queue) < self.max_batch and self._in_flight() > len(self._queue):
+        while len(self._queue) < self.max_batch and self._checking() > 0:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
