@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import signal
 import statistics
 import sys
@@ -48,6 +47,9 @@ from store import sources as store_sources  # noqa: E402
 from store.dashboard import QueueFilter, flag_queue  # noqa: E402
 from store.flags import FlagFilter, count_open_by_kind, list_flags  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
+
+sys.path.insert(0, str(REPO / "bench"))
+from speed_runs import peak_rss_mib, scrape  # noqa: E402
 
 ADMIN_URL = os.environ.get(
     "CITECHECK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -205,28 +207,6 @@ def write_config(directory: Path) -> Path:
         "[monitor]\ntick_s = 1.0\nbatch_size = 50\nlease_s = 60.0\n"
     )
     return path
-
-
-async def scrape(port: int) -> dict[str, float]:
-    import aiohttp
-
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(f"http://127.0.0.1:{port}/metrics") as resp,
-    ):
-        body = await resp.text()
-    values: dict[str, float] = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.rsplit(" ", 1)
-            values[name] = float(value)
-    return values
-
-
-def peak_rss_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(match.group(1)) / 1024 if match else float("nan")
 
 
 def count_checks(url: str) -> int:
