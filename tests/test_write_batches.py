@@ -196,8 +196,8 @@ def writes_blocked(db: Database) -> Iterator[None]:
 async def test_a_check_waiting_for_the_writer_frees_its_slot_up_to_write_batch(
     db: Database, write_batch: int
 ) -> None:
-    """Checks whose results wait for a slow store make no requests: their slots (and
-    their room on their hosts) go to the next checks, at most `write_batch` of them."""
+    """Checks whose results wait for a slow store make no requests: their slots go to
+    the next checks, at most `write_batch` of them."""
     seed_sources(db, urls(2), T0)
     gate = asyncio.Event()
     pipeline = StandInPipeline("w", gate=gate)

@@ -291,8 +291,6 @@ class CheckRun:
         except Exception as exc:  # the writer tried again and alone: hand the source back
             await self._not_written(task, exc)
             return
-        finally:
-            self._writing.discard(task.id)
         if not written:
             self.report.lost_leases += 1
             self.metrics.lost_leases.inc()
