@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -53,14 +51,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import speed_runs as runs  # noqa: E402
-from real_pages import evidence_candidates, news_pages  # noqa: E402
+from speed_corpus import HOSTS, Corpus, load_corpus, write_feed  # noqa: E402
+from speed_table import Row, fmt, histogram, print_table, ratio, summary  # noqa: E402
 from speed_web import source_body  # noqa: E402
 
-HOSTS = tuple(f"127.0.0.{i}" for i in range(2, 52))
 POLITE_HOST = "127.0.0.60"
 POLITE_SOURCES = 40
 POLITE_DELAY_S = 0.5
-GAP_BUCKETS = (0.45, 0.5, 0.6, 1.0)
 WEB_PORT = 18750
 METRICS_PORT = 19350
 CONFIG = """
@@ -84,74 +81,8 @@ lease_s = 60.0
 """
 
 
-@dataclass(frozen=True)
-class Row:
-    what: str
-    figure: str
-    compared: str
-    ratio: str
-    goal: str
-
-
-def ratio(ours: float | None, theirs: float | None) -> str:
-    return "n/a" if not ours or not theirs else f"{ours / theirs:.2f}x"
-
-
-def fmt(value: float | None, spec: str, scale: float = 1.0) -> str:
-    return "n/a" if value is None else format(value * scale, spec)
-
-
 def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- the corpus
-
-
-@dataclass(frozen=True)
-class Corpus:
-    base: list[bytes]  # the real pages the sources repeat
-    claims: list[str]  # a sentence of each page's own text: a supported claim
-    big: bytes  # real paragraphs repeated to the size asked
-
-    def url(self, n: int, port: int, host: str | None = None) -> str:
-        return f"http://{host or HOSTS[n % len(HOSTS)]}:{port}/s/{n}"
-
-
-def load_corpus(data: Path, big_bytes: int) -> Corpus:
-    pages = [(p, evidence_candidates(p)) for p in news_pages(data)]
-    pages = [(p, c) for p, c in pages if c]
-    paragraphs = [
-        f"<p>{' '.join(line.split())}</p>"
-        for page, _ in pages
-        for line in page.body.splitlines()
-        if len(line.split()) >= 8
-    ]
-    head = "<html><head><title>A very long report</title></head><body><article><h1>Report</h1>"
-    chunks, size, i = [head], len(head), 0
-    while size < big_bytes:
-        chunks.append(paragraphs[i % len(paragraphs)])
-        size += len(chunks[-1].encode())
-        i += 1
-    big = ("\n".join(chunks) + "</article></body></html>").encode()
-    return Corpus([p.html for p, _ in pages], [c[0] for _, c in pages], big)
-
-
-def write_feed(path: Path, citations: Sequence[tuple[str, str]], tag: str) -> Path:
-    """An article file (JSON) citing every (url, claim), ten citations an article."""
-    articles = [
-        {
-            "url": f"https://paper.example/{tag}/{k // 10}",
-            "title": f"Article {tag} {k // 10}",
-            "citations": [
-                {"ref": str(j + 1), "url": url, "claim": claim}
-                for j, (url, claim) in enumerate(citations[k : k + 10])
-            ],
-        }
-        for k in range(0, len(citations), 10)
-    ]
-    path.write_text(json.dumps(articles))
-    return path
 
 
 # --------------------------------------------------------------------------- the rows
@@ -217,12 +148,12 @@ class Bench:
         )
         report, checked = await self.check_all(db, config)
         first = imported + checked
-        say(f"import {imported:.1f} s, first check {checked:.1f} s; {_summary(report)}")
+        say(f"import {imported:.1f} s, first check {checked:.1f} s; {summary(report)}")
         bodies = [source_body(self.corpus.base, i) for i in range(n)]
         bare = runs.bare_trafilatura(bodies, 2)
         say(f"bare trafilatura, 2 processes: {bare:.1f} s")
         report, again = await self.check_all(db, config)
-        say(f"recheck (200, no validators): {again:.1f} s; {_summary(report)}")
+        say(f"recheck (200, no validators): {again:.1f} s; {summary(report)}")
         urls = [self.corpus.url(i, self.port) for i in range(n)]
         lc_s, lc_valid = runs.linkchecker(urls, self.args.concurrency, self.tmp)
         say(f"LinkChecker: {lc_s:.1f} s, {lc_valid}/{n} valid")
@@ -234,7 +165,7 @@ class Bench:
         answered = await self.statuses()
         await self.etag(False)
         say(f"recheck learning ETags {learn:.1f} s; with 304s {not_modified:.1f} s {answered}")
-        floor = await self.floor(config, steady_source(self.tmp / "checks.db"))
+        floor = await self.floor(config, runs.steady_source(self.tmp / "checks.db"))
         lc_rate = n / lc_s if lc_valid else None
         c = self.args.concurrency
         return [
@@ -392,46 +323,6 @@ class Bench:
         ]
 
 
-def histogram(gaps: Sequence[float]) -> str:
-    edges = (0.0, *GAP_BUCKETS, float("inf"))
-    parts = []
-    for low, high in itertools.pairwise(edges):
-        count = sum(1 for g in gaps if low <= g < high)
-        label = (
-            f"<{high:g}"
-            if low == 0
-            else (f">{low:g}" if high == float("inf") else f"{low:g}-{high:g}")
-        )
-        bar = "#" * round(20 * count / max(1, len(gaps)))
-        parts.append(f"{label} {bar}{count}")
-    return " | ".join(parts)
-
-
-def steady_source(db_path: Path) -> int:
-    """The number of a source whose recheck let its last verdict stand: the floor must
-    time one that is not read again (a paywalled page, say, is read on every check)."""
-    with contextlib.closing(sqlite3.connect(db_path)) as conn:
-        row = conn.execute(
-            "SELECT url FROM source WHERE reason = 'unchanged' ORDER BY id LIMIT 1"
-        ).fetchone()
-    return int(row[0].rsplit("/", 1)[1]) if row else 0
-
-
-def _summary(report: dict[str, Any]) -> str:
-    errors = len(report.get("errors") or [])
-    return f"checked {report.get('checked')}, states {report.get('states')}, errors {errors}"
-
-
-def print_table(rows: Sequence[Row]) -> None:
-    widths = [max(len(getattr(r, f)) for r in rows) for f in Row.__dataclass_fields__]
-    head = Row("row", "figure", "compared with", "ratio", "goal")
-    for row in (head, *rows):
-        cells = [
-            getattr(row, f).ljust(w) for f, w in zip(Row.__dataclass_fields__, widths, strict=True)
-        ]
-        print("  ".join(cells).rstrip())
-
-
 async def main(args: argparse.Namespace) -> None:
     data = args.data if (args.data / "news-pages").is_dir() else REPO / "tests" / "data"
     corpus = load_corpus(data, int(args.big_mb * 2**20))
@@ -448,7 +339,7 @@ async def main(args: argparse.Namespace) -> None:
             *HOSTS, POLITE_HOST,
         )  # fmt: skip
         try:
-            await wait_for_web(WEB_PORT)
+            await runs.wait_for_web(WEB_PORT)
             rows, histograms = await run_all(args, Bench(args, corpus, tmp, WEB_PORT))
         finally:
             web.terminate()
@@ -478,22 +369,6 @@ async def run_all(args: argparse.Namespace, bench: Bench) -> tuple[list[Row], li
     rows += polite_rows
     rows += await bench.memory(sqlite_run)
     return rows, histograms
-
-
-async def wait_for_web(port: int, within_s: float = 30.0) -> None:
-    import aiohttp
-
-    deadline = time.monotonic() + within_s
-    async with aiohttp.ClientSession() as http:
-        while True:
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/_bench/arrivals") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the fake web did not start") from None
-            await asyncio.sleep(0.2)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

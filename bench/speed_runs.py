@@ -9,12 +9,13 @@ import hashlib
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -291,3 +292,29 @@ def linkchecker(urls: Sequence[str], threads: int, scratch: Path) -> tuple[float
     out = done.stdout.decode(errors="replace")
     valid = sum(1 for line in out.splitlines() if ";True;" in line or ";200 OK;" in line)
     return took, valid
+
+
+async def wait_for_web(port: int, within_s: float = 30.0) -> None:
+    import aiohttp
+
+    deadline = time.monotonic() + within_s
+    async with aiohttp.ClientSession() as http:
+        while True:
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/_bench/arrivals") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the fake web did not start") from None
+            await asyncio.sleep(0.2)
+
+
+def steady_source(db_path: Path) -> int:
+    """The number of a source whose recheck let its last verdict stand: the floor must
+    time one that is not read again (a paywalled page, say, is read on every check)."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        row = conn.execute(
+            "SELECT url FROM source WHERE reason = 'unchanged' ORDER BY id LIMIT 1"
+        ).fetchone()
+    return int(row[0].rsplit("/", 1)[1]) if row else 0
