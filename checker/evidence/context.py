@@ -12,7 +12,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 from checker.evidence.match import Layout, Match, Sentence
-from checker.figures import canonical_figures
+from checker.figures import ORDINAL_WORDS, canonical_figures, figures_with_units
 from checker.liveness.cues import PAYWALL
 from checker.text import NEGATIONS, entities, months, negations, words
 
@@ -43,14 +43,19 @@ _DRIFT_PAIRS = 400
 def changed_facts(before: str, after: str) -> set[str]:
     """Which kinds of fact differ: "number", "negation", "date", "entity", "cut".
 
-    Figures are compared by value ("12,500" = "12500", "40 percent" = "40%"). "cut" is a
-    sentence that lost much of its wording: as serious in any language as a changed
-    figure, and not something names or negations in one language would catch.
+    Figures, dates and times are compared by value ("12,500" = "12500", "40 percent" =
+    "40%", "Oct. 27" = "27 October"), with their currency and unit ("800 metres" →
+    "800 feet" is a number change). "cut" is a sentence that lost much of its wording:
+    as serious in any language as a changed figure, and not something names or
+    negations in one language would catch.
     """
     found: set[str] = set()
+    before, after = canonical_figures(before), canonical_figures(after)
     # Counted, not just collected: a second "not" or a "Q3" → "Q4" is a change too.
     old_words, new_words = words(before), words(after)
-    if _figures(words(canonical_figures(before))) != _figures(words(canonical_figures(after))):
+    if _figures(old_words) != _figures(new_words) or (
+        figures_with_units(before) != figures_with_units(after)
+    ):
         found.add("number")
     if negations(before) != negations(after) or _negators(old_words) != _negators(new_words):
         found.add("negation")
@@ -94,7 +99,7 @@ def _names(text: str) -> set[str]:
 
 
 def _figures(tokens: list[str]) -> Counter[str]:
-    return Counter(t for t in tokens if any(c.isdigit() for c in t))
+    return Counter(t for t in tokens if t in ORDINAL_WORDS or any(c.isdigit() for c in t))
 
 
 def _negators(tokens: list[str]) -> Counter[str]:

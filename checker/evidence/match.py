@@ -110,7 +110,13 @@ def token_words(text: str, *, figures: bool = True) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def _words_of_token(token: str) -> tuple[str, ...]:
-    return tuple(words(token))
+    found = tuple(words(token))
+    if found and token[:1] in _CURRENCIES and token[1:2].isdigit():
+        return (token[0] + found[0], *found[1:])  # "$4200000000" and "€4200000000" differ
+    return found
+
+
+_CURRENCIES = frozenset("$€£¥₹")
 
 
 def locate(passage: str, where: Layout) -> Match | None:
