@@ -184,8 +184,33 @@ class EvidenceChange:
 
 class SupportLabel(StrEnum):
     SUPPORTED = "supported"
+    # contradicted with a stated reason, or the source shares nothing with the claim:
+    # the one label that opens an `unsupported` flag
     UNSUPPORTED = "unsupported"
-    UNCERTAIN = "uncertain"
+    # weak support and no reason to call it wrong: shown, counted, never alerted
+    NOT_CONFIRMED = "not_confirmed"
+
+    @property
+    def rank(self) -> int:
+        """How bad: a claim is as good as its weakest part."""
+        return {"supported": 0, "not_confirmed": 1, "unsupported": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class PartSupport:
+    """What one source says of one part (one fact) of a claim."""
+
+    text: str  # the part as judged
+    start: int  # where the part stands in the claim
+    end: int
+    label: SupportLabel
+    score: float
+    passage: str = ""  # the passage of the source it was read against
+    # why it is unsupported or not confirmed, quoting what the source says instead
+    reason: str = ""
+    kind: str = ""  # what decided it: figure, name, negation, polarity, role, off_topic, ...
+    backend: str = ""
+    named: tuple[str, ...] = ()  # the words of the part the reason is about ("1986", "Lopez")
 
 
 @dataclass(frozen=True)
@@ -197,6 +222,15 @@ class Support:
     # what the aligned passage contradicts, as an editor reads it
     # ("claim says 21, source says 12", "source negates 'give'")
     mismatches: tuple[str, ...] = ()
+    parts: tuple[PartSupport, ...] = ()  # the claim's facts, each as the source reads it
+    reason: str = ""  # the weakest part's reason (empty when supported)
+
+    @property
+    def weakest(self) -> PartSupport | None:
+        """The part that decides the label: the first of the worst."""
+        if not self.parts:
+            return None
+        return max(self.parts, key=lambda p: (p.label.rank, -p.score, -p.start))
 
 
 # --------------------------------------------------------------------------- verdict

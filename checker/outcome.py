@@ -38,6 +38,9 @@ class CitationTask:
     captured: bool = False  # the archive holds a capture of its source for it
     copy_looked: bool = False  # an archived copy was looked for (and verified) already
     cited_at: datetime | None = None  # when the citation was imported
+    # the article cites other sources for the same sentence: its claim is judged with
+    # theirs (checker.support.together), once all are written (store.claim_groups)
+    co_cited: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class CitationOutcome:
     # why this check could not verify the citation (rate_limited, consent_wall, paywall,
     # ...); None when it saw the source's own content
     unseen: str | None = None
+    co_cited: bool = False  # its sentence cites other sources too (CitationTask.co_cited)
 
 
 @dataclass(frozen=True)

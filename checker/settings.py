@@ -113,6 +113,11 @@ class SupportSettings:
     # below 0.35 lie ~10% of truly supported claims (out-of-fold).
     supported_threshold: float = 0.5
     unsupported_threshold: float = 0.35
+    # A part with weak support and no reason to call it wrong is "not confirmed" (shown,
+    # never alerted); true also flags those scoring under unsupported_threshold.
+    flag_not_confirmed: bool = False
+    second_stage: str = ""  # "" | llm | nli: a second opinion on parts left not confirmed
+    second_stage_daily_parts: int = 200  # parts sent to it a day (UTC), every worker together
     nli_model_path: str = ""
     llm_url: str = ""
     llm_model: str = ""

@@ -196,7 +196,10 @@ def flag_summary(kind: str, detail: dict[str, Any]) -> str:
             f"passage gone ({detail['hidden_by']})" if detail.get("hidden_by") else ("passage gone")
         )
     if kind == "unsupported":
-        return f"support score {detail.get('score', '?')}"
+        if detail.get("quote_not_found"):
+            return "the quoted passage is not on the page"
+        reason = str(detail.get("reason") or "")
+        return reason.split(": “", 1)[0][:120] or f"support score {detail.get('score', '?')}"
     if kind == "unreadable":
         return f"cannot read: {str(detail.get('cue') or 'no text')[:80]}"
     return f"page drift {detail.get('drift', '?')}"

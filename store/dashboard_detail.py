@@ -146,6 +146,11 @@ def citation_dict(c: Citation) -> dict[str, Any]:
         "support_label": c.support_label,
         "support_passage": c.support_passage,
         "support_mismatches": c.support_mismatches,
+        "support_reason": c.support_reason,
+        "support_parts": [
+            {k: p.get(k) for k in ("text", "label", "score", "reason", "passage")}
+            for p in c.support_parts or []
+        ],
         "support_backend": c.support_backend,
         "verified_at": c.verified_at,
         "unverified_since": c.unverified_since,

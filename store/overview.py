@@ -23,12 +23,20 @@ _RANK = {"high": 3, "medium": 2, "low": 1}
 
 
 def article_page(
-    session: Session, *, after_id: int | None = None, limit: int = 50
+    session: Session, *, after_id: int | None = None, limit: int = 50, support: str = ""
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """Articles newest first, with citation counts and open flags; (rows, next after_id)."""
+    """Articles newest first, with citation counts, open flags and claims not confirmed;
+    (rows, next after_id). `support`: only articles with a live citation of that label."""
     stmt = select(Article).order_by(col(Article.id).desc()).limit(limit + 1)
     if after_id is not None:
         stmt = stmt.where(col(Article.id) < after_id)
+    if support:
+        labelled = select(col(Citation.id)).where(
+            col(Citation.article_id) == col(Article.id),
+            col(Citation.retired_at).is_(None),
+            col(Citation.support_label) == support,
+        )
+        stmt = stmt.where(labelled.exists())
     articles = list(session.execute(stmt).scalars())
     more = len(articles) > limit
     articles = articles[:limit]
@@ -40,12 +48,41 @@ def article_page(
             .group_by(col(Citation.article_id))
         ).all()
     )
+    unconfirmed = dict(
+        session.execute(
+            select(col(Citation.article_id), func.count())
+            .where(
+                col(Citation.article_id).in_(ids),
+                col(Citation.retired_at).is_(None),
+                col(Citation.support_label) == "not_confirmed",
+            )
+            .group_by(col(Citation.article_id))
+        ).all()
+    )
     flags = _open_flags_by(session, col(Flag.article_id), ids)
     rows = [
-        article_dict(a) | {"citations": int(cites.get(a.id, 0))} | _health(flags.get(a.id, {}))
+        article_dict(a)
+        | {"citations": int(cites.get(a.id, 0)), "not_confirmed": int(unconfirmed.get(a.id, 0))}
+        | _health(flags.get(a.id, {}))
         for a in articles
     ]
     return rows, (ids[-1] if more and ids else None)
+
+
+SUPPORT_STATES = ("supported", "not_confirmed", "unsupported")
+
+
+def support_counts(session: Session) -> dict[str, int]:
+    """Live citations by support label ("unscored": not judged yet)."""
+    rows = session.execute(
+        select(col(Citation.support_label), func.count())
+        .where(col(Citation.retired_at).is_(None))
+        .group_by(col(Citation.support_label))
+    )
+    counts = dict.fromkeys((*SUPPORT_STATES, "unscored"), 0)
+    for label, n in rows:
+        counts[label if label in SUPPORT_STATES else "unscored"] += int(n)
+    return counts
 
 
 def _open_flags_by(session: Session, column: Any, ids: list[Any]) -> dict[int, dict[str, int]]:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from checker.model import Document
 from checker.outcome import SourceOutcome
 from store.captures import ORPHANED_FILES, captured_snapshots, record_captures, record_copies
+from store.claim_groups import parts_to_json, rejudge_groups
 from store.flags import CitationConditions, FlagMemory, reconcile_flags
 from store.tables import Citation, Snapshot, Source, SourceCheck
 
@@ -35,6 +36,9 @@ class Batch:
     citations: dict[int, dict[int, Citation]] = field(default_factory=dict)  # by source
     flags: FlagMemory = field(default_factory=lambda: FlagMemory({}, set()))
     checks: list[dict[str, Any]] = field(default_factory=list)
+    # citations read anew whose sentence also cites other sources: judged again with
+    # them once the whole batch is written (store.claim_groups)
+    regroup: list[Citation] = field(default_factory=list)
 
     @classmethod
     def load(cls, session: Session, source_ids: Sequence[int]) -> Batch:
@@ -133,6 +137,7 @@ def record_outcome(
     else:
         citations = batch.citations.get(outcome.source_id, {})
     judged: list[CitationConditions] = []
+    regroup = batch.regroup if batch is not None else []
     for result in outcome.citations:
         citation = citations.get(result.citation_id)
         if citation is None:
@@ -145,8 +150,12 @@ def record_outcome(
             citation.support_label = result.support.label.value
             citation.support_passage = result.support.passages[0] if result.support.passages else ""
             citation.support_mismatches = list(result.support.mismatches)
+            citation.support_parts = parts_to_json(result.support.parts)
+            citation.support_reason = result.support.reason or None
             citation.support_backend = result.support.backend
             citation.support_hash = outcome.content_hash
+            if result.co_cited:
+                regroup.append(citation)
         if result.unseen is None:
             citation.verified_at = now
             citation.unverified_since, citation.unverified_reason = None, None
@@ -168,6 +177,7 @@ def record_outcome(
 
     if batch is None:
         session.flush()
+        rejudge_groups(session, regroup, now)
         trim_checks(session, [outcome.source_id], check_history)
     if snapshot_id is not None:  # snapshots only grow when a check stored new content
         session.flush()

@@ -14,6 +14,7 @@ import store.dashboard_indexes
 import store.discovery_tables
 import store.host_tables
 import store.tables
+import store.usage
 import store.worker_tables  # noqa: F401
 
 metadata = SQLModel.metadata

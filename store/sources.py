@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from checker.model import Document, Evidence
 from checker.outcome import CitationTask, SourceHealth, SourceTask
 from store.captures import captured_citations, looked_for_copies
+from store.claim_groups import co_cited_ids
 from store.tables import Article, Citation, Snapshot, Source
 
 
@@ -168,6 +169,7 @@ def load_tasks(
     snapshots = load_snapshots(session, sorted(snapshot_ids)) if with_texts else {}
     captured = captured_citations(session, list(ids))
     looked = looked_for_copies(session, list(ids))
+    co_cited = co_cited_ids(session, [c.id for c, _, _ in rows if c.id is not None])
     tasks = []
     for src in sources:
         assert src.id is not None
@@ -185,7 +187,7 @@ def load_tasks(
                     src.last_failure_at,
                 ),
                 citations=tuple(
-                    _citation_task(c, published, c.id in captured, c.id in looked)
+                    _citation_task(c, published, c.id in captured, c.id in looked, c.id in co_cited)
                     for c, published, _ in cites
                 ),
                 etag=src.etag,
@@ -206,7 +208,11 @@ def load_tasks(
 
 
 def _citation_task(
-    citation: Citation, published: datetime | None, captured: bool = False, looked: bool = False
+    citation: Citation,
+    published: datetime | None,
+    captured: bool = False,
+    looked: bool = False,
+    co_cited: bool = False,
 ) -> CitationTask:
     assert citation.id is not None
     evidence = None
@@ -226,4 +232,5 @@ def _citation_task(
         captured=captured,
         copy_looked=looked,
         cited_at=citation.created_at,
+        co_cited=co_cited,
     )

@@ -95,6 +95,12 @@ class Citation(SQLModel, table=True):
     support_mismatches: list[str] | None = Field(
         default=None, sa_column=Column(JSONDoc, nullable=True)
     )
+    # the claim's parts as its own source reads them (checker.model.PartSupport as JSON),
+    # and why it is unsupported or not confirmed (with the sentence's other sources)
+    support_parts: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSONDoc, nullable=True)
+    )
+    support_reason: str | None = None
     support_backend: str | None = Field(default=None, max_length=32)
     support_hash: str | None = Field(default=None, max_length=64)
     # last check that saw the source's own content, and since when (and why) none has:

@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from checker.outcome import SourceOutcome
 from store import results
 from store.captures import ORPHANED_FILES
+from store.claim_groups import rejudge_groups
 from store.tables import FlagEvent, Source
 
 
@@ -89,6 +90,7 @@ def record_batch(
             ):
                 written.add(outcome.source_id)
         session.flush()
+        rejudge_groups(session, batch.regroup, now)
         results.insert_checks(session, batch.checks)
         results.trim_checks(session, sorted(written), check_history)
     finally:

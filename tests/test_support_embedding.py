@@ -66,7 +66,7 @@ def test_real_model_supports_paraphrase_and_rejects_wrong_source() -> None:
     )
     assert good.label is SupportLabel.SUPPORTED
     assert "Rocknroll" in good.passages[0]
-    assert wrong.label is SupportLabel.UNSUPPORTED
+    assert wrong.label is SupportLabel.NOT_CONFIRMED and wrong.score < 0.1
     vectors = shared_encoder().encode(["married", "wed", "stadium"])
     assert len(vectors[0]) == 384
     assert sum(a * b for a, b in zip(vectors[0], vectors[1], strict=True)) > sum(

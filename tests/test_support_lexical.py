@@ -7,7 +7,7 @@ from datasets import wice_rows
 
 from checker.model import Support, SupportLabel
 from checker.settings import SupportSettings
-from checker.support import SupportBackendError, label_for, make_scorer
+from checker.support import SupportBackendError, label_for, make_judge, make_scorer
 from checker.support import calibration as cal
 from checker.support.cache import SupportCache, score_many_cached
 from checker.support.lexical import LexicalScorer
@@ -41,8 +41,8 @@ def scorer() -> LexicalScorer:
         ("The new stadium will seat 60,000 fans and open in 2026.", "unsupported"),
     ],
 )
-def test_lexical_labels_real_looking_claims(scorer: LexicalScorer, claim: str, label: str) -> None:
-    support = scorer.score(claim, PAGE)
+def test_lexical_labels_real_looking_claims(claim: str, label: str) -> None:
+    support = make_judge(SupportSettings(backend="lexical")).judge(claim, PAGE)
     assert 0.0 <= support.score <= 1.0
     assert support.backend == "lexical"
     if label == "not":
@@ -78,9 +78,11 @@ def test_evidence_split_over_two_distant_sentences_counts(scorer: LexicalScorer)
 
 @pytest.mark.parametrize("text", ["", "   \n\n  "])
 def test_empty_source_is_unsupported(scorer: LexicalScorer, text: str) -> None:
-    assert scorer.score("The council approved the budget.", text) == Support(
-        0.0, SupportLabel.UNSUPPORTED, (), "lexical"
-    )
+    claim = "The council approved the budget."
+    assert scorer.score(claim, text) == Support(0.0, SupportLabel.NOT_CONFIRMED, (), "lexical")
+    judged = make_judge(SupportSettings(backend="lexical")).judge(claim, text)
+    assert judged.label is SupportLabel.UNSUPPORTED
+    assert judged.reason.startswith("the source shares nothing")
 
 
 def test_score_many_matches_score_and_keeps_order(scorer: LexicalScorer) -> None:
@@ -99,10 +101,10 @@ def test_score_many_matches_score_and_keeps_order(scorer: LexicalScorer) -> None
 @pytest.mark.parametrize(
     ("score", "label"),
     [
-        (0.0, SupportLabel.UNSUPPORTED),
-        (0.3499, SupportLabel.UNSUPPORTED),
-        (0.35, SupportLabel.UNCERTAIN),
-        (0.4999, SupportLabel.UNCERTAIN),
+        # a score alone never makes a claim unsupported: that takes a reason (judge.py)
+        (0.0, SupportLabel.NOT_CONFIRMED),
+        (0.3499, SupportLabel.NOT_CONFIRMED),
+        (0.4999, SupportLabel.NOT_CONFIRMED),
         (0.5, SupportLabel.SUPPORTED),
         (1.0, SupportLabel.SUPPORTED),
     ],
@@ -114,8 +116,15 @@ def test_label_for_thresholds(score: float, label: SupportLabel) -> None:
 
 def test_thresholds_come_from_settings() -> None:
     claim = "The Springfield city council approved a $4.2 million budget in a 7-2 vote."
-    strict = LexicalScorer(SupportSettings(supported_threshold=0.99, unsupported_threshold=0.98))
-    assert strict.score(claim, PAGE).label is SupportLabel.UNSUPPORTED
+    strict = SupportSettings(supported_threshold=0.99, unsupported_threshold=0.98)
+    assert LexicalScorer(strict).score(claim, PAGE).label is SupportLabel.NOT_CONFIRMED
+    assert make_judge(strict).judge(claim, PAGE).label is SupportLabel.NOT_CONFIRMED
+    # a desk that asks for more gets weak support flagged, with its reason
+    more = SupportSettings(supported_threshold=0.99, unsupported_threshold=0.98,
+                           flag_not_confirmed=True)  # fmt: skip
+    flagged = make_judge(more).judge(claim, PAGE)
+    assert flagged.label is SupportLabel.UNSUPPORTED
+    assert "“" in flagged.reason  # quotes the passage it read
 
 
 @pytest.mark.parametrize(
@@ -145,7 +154,7 @@ def test_cache_evicts_least_recently_used() -> None:
 
     def compute(pairs: list[tuple[str, str]]) -> list[Support]:
         calls.append(pairs)
-        return [Support(0.5, SupportLabel.UNCERTAIN, (), "t") for _ in pairs]
+        return [Support(0.5, SupportLabel.NOT_CONFIRMED, (), "t") for _ in pairs]
 
     score_many_cached(cache, [("a", "x"), ("b", "x")], compute)
     score_many_cached(cache, [("a", "x")], compute)  # hit; "a" now most recent
@@ -213,6 +222,7 @@ def test_wrong_page_pasted_is_unsupported_even_when_short(scorer: LexicalScorer)
     # A short page shares one word ("twice") with the claim: before the off-topic cap the
     # fitted model, trained only on on-topic WiCE pairs, scored this above 0.5.
     claim = "City engineers warn that the bridge repairs could cost twice the original estimate."
-    support = scorer.score(claim, SHORT_GARDENING_PAGE)
+    assert scorer.score(claim, SHORT_GARDENING_PAGE).score <= 0.1
+    support = make_judge(SupportSettings()).judge(claim, SHORT_GARDENING_PAGE)
     assert support.label is SupportLabel.UNSUPPORTED
-    assert support.score <= 0.1
+    assert support.reason.startswith("the source shares nothing of substance")

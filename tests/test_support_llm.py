@@ -177,7 +177,8 @@ async def test_sync_score_many_works_from_a_worker_thread(fake: tuple[FakeLlm, s
 async def test_source_without_text_needs_no_request(fake: tuple[FakeLlm, str]) -> None:
     llm, url = fake
     [support] = await make(url).ascore_many([(CLAIM, "")])
-    assert support.label is SupportLabel.UNSUPPORTED
+    assert support.label is SupportLabel.NOT_CONFIRMED
+    assert support.score == 0.0
     assert llm.requests == []
 
 

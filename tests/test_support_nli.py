@@ -44,7 +44,8 @@ def test_scores_are_entailment_probabilities(model_dir: Path) -> None:
         assert 0.0 <= support.score <= 1.0
         assert support.backend == "nli"
     assert "mayor refused" in supports[0].passages[0]
-    assert supports[2].label is SupportLabel.UNSUPPORTED  # nothing to read: probability 0
+    assert supports[2].score == 0.0  # nothing to read: probability 0
+    assert supports[2].label is SupportLabel.NOT_CONFIRMED  # a score alone flags nothing
     # Entailment is read from the label the config names, whatever its position.
     probabilities = scorer.entailment_probabilities([(PAGE, claims[0])])
     assert probabilities == scorer.entailment_probabilities([(PAGE, claims[0])])
@@ -78,3 +79,23 @@ def test_premises_cover_single_and_joined_sentences() -> None:
     assert "The mayor refused to sign the budget." in found
     joined = [p for p in found if "mayor" in p and "vote" in p]
     assert joined and joined[0].index("mayor") < joined[0].index("vote")  # page order
+
+
+def test_premise_verdicts_give_entailment_contradiction_and_the_passage(model_dir: Path) -> None:
+    scorer = NliScorer(SupportSettings(backend="nli", nli_model_path=str(model_dir)))
+    [(entailed, contradicted, passage), empty] = scorer.premise_verdicts(
+        [("The mayor refused to sign the budget.", PAGE), ("Anything.", "")]
+    )
+    assert 0.0 <= entailed <= 1.0 and 0.0 <= contradicted <= 1.0
+    assert passage and passage in " ".join(PAGE.split())
+    assert empty == (0.0, 0.0, "")
+
+
+def test_a_local_model_as_second_opinion(model_dir: Path) -> None:
+    from checker.support import make_judge
+
+    settings = SupportSettings(second_stage="nli", nli_model_path=str(model_dir))
+    judge = make_judge(settings)
+    assert judge.second is not None and judge.second.name == "nli"
+    [support] = judge.judge_many([("The mayor praised the library staff at length.", PAGE)])
+    assert support.label in set(SupportLabel)  # a tiny random model: any verdict, no crash

@@ -121,17 +121,31 @@ def test_evidence_conditions(change: EvidenceChange, kind: FlagKind | None, seve
 
 
 @pytest.mark.parametrize(
-    ("label", "flagged", "judged"),
+    ("label", "co_cited", "quote_missing", "flagged", "judged"),
     [
-        (SupportLabel.SUPPORTED, False, True),
-        (SupportLabel.UNSUPPORTED, True, True),
-        (SupportLabel.UNCERTAIN, False, False),
+        (SupportLabel.SUPPORTED, False, False, False, True),
+        (SupportLabel.UNSUPPORTED, False, False, True, True),
+        # weak support with no reason: shown, never flagged, and an open flag resolves
+        (SupportLabel.NOT_CONFIRMED, False, False, False, True),
+        # judged with the sentence's other sources once all are written, not here
+        (SupportLabel.UNSUPPORTED, True, False, False, False),
+        (SupportLabel.SUPPORTED, True, False, False, False),
+        # a quote that is not on the page is the citation's own problem
+        (SupportLabel.SUPPORTED, True, True, True, True),
+        (SupportLabel.SUPPORTED, False, True, True, True),
     ],
 )
-def test_support_conditions(label: SupportLabel, flagged: bool, judged: bool) -> None:
-    specs, kinds = verdict.support_conditions(Support(0.5, label, ("p",), "lexical"))
+def test_support_conditions(
+    label: SupportLabel, co_cited: bool, quote_missing: bool, flagged: bool, judged: bool
+) -> None:
+    support = Support(0.5, label, ("p",), "lexical", reason="claim says 21, source says 12")
+    specs, kinds = verdict.support_conditions(
+        support, co_cited=co_cited, quote_missing=quote_missing
+    )
     assert bool(specs) is flagged
     assert (FlagKind.UNSUPPORTED in kinds) is judged
+    if flagged:
+        assert specs[0].detail["reason"] == "claim says 21, source says 12"
 
 
 def test_moved_source_whose_evidence_is_gone_reports_removal_not_move() -> None:

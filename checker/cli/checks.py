@@ -156,7 +156,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
         total = await db.read(_count_to_check, args.all)
         progress = Progress(total) if sys.stderr.isatty() else None
-        async with open_checker(settings) as checker:
+        from store.usage import StoreLedger
+
+        async with open_checker(settings, ledger=StoreLedger(db)) as checker:
             run = CheckRun(db, settings, checker, on_checked=progress)
             report = await run.run_once(due_only=not args.all)
         if progress is not None:

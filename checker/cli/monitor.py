@@ -102,11 +102,13 @@ async def _run_monitor(
     from checker.engine import CheckRun, open_checker
     from checker.engine.metrics import Metrics
     from checker.engine.worker import MonitorScheduler, Worker, run_workers, stop_on_signals
+    from store.usage import StoreLedger
 
     stop = asyncio.Event()
     metrics = Metrics()
     with open_db(settings) as db, stop_on_signals(stop):
-        async with open_checker(settings, warm=mode != "once") as pipeline:
+        ledger = StoreLedger(db)
+        async with open_checker(settings, warm=mode != "once", ledger=ledger) as pipeline:
             count = settings.monitor.workers if mode == "serve" else 1
             workers = [
                 Worker(

@@ -11,10 +11,13 @@ import os
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.outcome import SourceOutcome, SourceTask
 from checker.settings import Settings
+
+if TYPE_CHECKING:
+    from checker.support.second import Ledger
 
 
 def utcnow() -> datetime:
@@ -36,17 +39,23 @@ class Pipeline(Protocol):
 
 @contextlib.asynccontextmanager
 async def open_checker(
-    settings: Settings, *, worker: str | None = None, resolver: Any = None, warm: bool = False
+    settings: Settings,
+    *,
+    worker: str | None = None,
+    resolver: Any = None,
+    warm: bool = False,
+    ledger: Ledger | None = None,
 ) -> AsyncIterator[Pipeline]:
-    """The pipeline's stages, built once: HTTP session, extraction pool, scorer; `warm`
-    starts the pool's processes at once (a long-running worker), else at the first read."""
+    """The pipeline's stages, built once: HTTP session, extraction pool, claim judge; `warm`
+    starts the pool's processes at once (a long-running worker), else at the first read.
+    `ledger` counts the second opinions asked for each day (store.usage, every worker)."""
     from checker.archive import open_archive
     from checker.archive.save_page import SavePageNow
     from checker.engine.pipeline import SourceChecker
     from checker.extract import Extractor
     from checker.fetch import Fetcher
     from checker.fetch.browser import Renderer
-    from checker.support import make_scorer
+    from checker.support import make_judge
 
     archive = open_archive(settings)  # refuses to start on an unwritable folder
     extractor = Extractor(settings.extract)
@@ -54,7 +63,7 @@ async def open_checker(
         extractor.warm()
     try:
         async with Fetcher(settings.fetch, resolver=resolver) as fetcher:
-            scorer = make_scorer(settings.support)
+            judge = make_judge(settings.support, ledger)
             async with contextlib.AsyncExitStack() as stack:
                 renderer = None
                 if settings.browser.enabled:
@@ -68,7 +77,7 @@ async def open_checker(
                     settings,
                     fetcher,
                     extractor,
-                    scorer,
+                    judge,
                     name,
                     renderer,
                     archive=archive,

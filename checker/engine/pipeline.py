@@ -44,7 +44,7 @@ from checker.outcome import (
     SourceTask,
 )
 from checker.settings import Settings
-from checker.support import Scorer
+from checker.support.judge import ClaimJudge
 from checker.urls import host_of
 from checker.verdict import sight
 from checker.verdict.citation import Reading, judge_citation
@@ -70,7 +70,7 @@ class SourceChecker:
     settings: Settings
     fetcher: Fetcher
     extractor: Extractor
-    scorer: Scorer
+    judge: ClaimJudge
     worker: str = ""
     renderer: Renderer | None = None  # [browser] enabled: pages written by scripts
     archive: arc.FolderArchive | None = None  # [archive] capture: the archive of record
@@ -385,7 +385,7 @@ class SourceChecker:
                 text = reading.document.text
                 # A long text is scored on each claim's window (see evidence.retrieval).
                 pairs = [(c.claim, ev.window_text(c.claim, text)) for c in to_score]
-                scores = self.scorer.score_many(pairs)
+                scores = self.judge.judge_many(pairs)
                 support = {c.id: s for c, s in zip(to_score, scores, strict=True)}
             settings = self.settings.evidence
             return tuple(

@@ -12,9 +12,10 @@ One protocol, several backends chosen by `[support] backend` in the config:
   WiCE dev claims it scored 72.1 balanced accuracy against 70.7 for embedding, at
   about 30x the speed (bench/bench_support.py), so embedding is opt-in.
 
-Every backend returns a score in 0..1 on the same scale (see calibration.py), so one
-pair of thresholds labels them all: score >= supported_threshold is SUPPORTED, score
-< unsupported_threshold is UNSUPPORTED, anything between is UNCERTAIN.
+Every backend returns a score in 0..1 on the same scale (see calibration.py): score >=
+supported_threshold is SUPPORTED, anything lower NOT_CONFIRMED. A score never makes a
+claim unsupported on its own: that takes a reason, which the claim judgement
+(judge.py) finds part by part.
 
 Scorers are pure given their model and CPU-heavy: call `score_many` from a worker
 thread. The llm backend also offers `ascore_many` for callers already in asyncio.
@@ -23,10 +24,14 @@ thread. The llm backend also offers `ascore_many` for callers already in asyncio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from checker.model import Support, SupportLabel
 from checker.settings import SupportSettings
+
+if TYPE_CHECKING:
+    from checker.support.judge import ClaimJudge
+    from checker.support.second import Ledger
 
 __all__ = [
     "BACKENDS",
@@ -35,6 +40,7 @@ __all__ = [
     "SupportBackendError",
     "SupportLabel",
     "label_for",
+    "make_judge",
     "make_scorer",
 ]
 
@@ -54,12 +60,10 @@ class Scorer(Protocol):
 
 
 def label_for(score: float, settings: SupportSettings) -> SupportLabel:
-    """The label a score earns under the configured thresholds."""
+    """The label a score alone earns: supported, or not confirmed."""
     if score >= settings.supported_threshold:
         return SupportLabel.SUPPORTED
-    if score < settings.unsupported_threshold:
-        return SupportLabel.UNSUPPORTED
-    return SupportLabel.UNCERTAIN
+    return SupportLabel.NOT_CONFIRMED
 
 
 def make_scorer(settings: SupportSettings) -> Scorer:
@@ -94,3 +98,14 @@ def make_scorer(settings: SupportSettings) -> Scorer:
     from checker.support.llm import LlmScorer
 
     return LlmScorer(settings)
+
+
+def make_judge(settings: SupportSettings, ledger: Ledger | None = None) -> ClaimJudge:
+    """The claim judgement a check makes: the configured scorer, part by part, with the
+    configured second opinion for what it leaves not confirmed (`ledger`: where its
+    daily budget is counted)."""
+    from checker.support.judge import ClaimJudge
+    from checker.support.second import make_second_opinion
+
+    first = make_scorer(settings)
+    return ClaimJudge(first, settings, make_second_opinion(settings, ledger))

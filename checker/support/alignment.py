@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from checker.figures import canonical_figures
@@ -148,13 +148,16 @@ class Token:
 
     @property
     def negation(self) -> bool:
-        return self.key in NEGATIONS or self.text.lower().endswith("n't")
+        # by the word as written: "noted" stems to "not"
+        lower = self.text.lower()
+        return lower in NEGATIONS or lower.endswith("n't")
 
     @property
     def kind(self) -> str:
         """What sort of figure: year, percentage, money or a plain number."""
         if not self.figure:
-            return "month" if self.key in MONTHS else ("name" if self.name else "word")
+            month = self.text.lower() in MONTHS
+            return "month" if month else ("name" if self.name else "word")
         if self.text.endswith("pct"):
             return "percent"
         if not self.text[0].isdigit():
@@ -181,8 +184,27 @@ _UNIT_SPELLINGS = {
 
 
 def token_key(word: str) -> str:
+    """What a word is compared by: its lemma (irregular verbs, unit spellings) or stem,
+    one for "move", "moved" and "moving", "stop" and "stopped", "release" and "released"."""
     lower = word.lower().removesuffix("'s")
-    return IRREGULAR.get(lower) or _UNIT_SPELLINGS.get(lower) or stem(lower.replace("'", ""))
+    found = IRREGULAR.get(lower) or _UNIT_SPELLINGS.get(lower)
+    if found:
+        return _whole_stem(found, found)
+    plain = lower.replace("'", "")
+    return _whole_stem(stem(plain), plain)
+
+
+def _whole_stem(base: str, word: str) -> str:
+    """The stem an -ed or -ing cut and the bare word share, as Porter's stemmer makes
+    them: a doubled last letter goes ("stopp" → "stop"), and so does a final e ("move"
+    → "mov", like "moved" → "mov"). Stopwords and short words are left as they are."""
+    if word in STOPWORDS or len(base) < 4:
+        return base
+    if word.endswith(("ed", "ing")) and base != word and base[-1] == base[-2] not in "lsz":
+        return base[:-1]
+    if word.endswith("eed") and base.endswith("e"):
+        return base + "e"  # "agreed" → "agree", as "agree" is
+    return base[:-1] if base.endswith("e") and not base.endswith("ee") else base
 
 
 _SENTENCE_MARKS = frozenset('.!?:;"(')  # one of these between two words: a new sentence
@@ -210,7 +232,15 @@ def tokenize(text: str) -> list[Token]:
                 sentence_start=starts,
             )
         )
+    for i, token in enumerate(out[:-1]):
+        # "Scott Borchetta, who …": a capitalized first word before a name is its start
+        if token.sentence_start and out[i + 1].name and _may_start_a_name(token):
+            out[i] = replace(token, name=True)
     return out
+
+
+def _may_start_a_name(token: Token) -> bool:
+    return not token.figure and token.text[:1].isupper() and token.key not in STOPWORDS
 
 
 @dataclass(frozen=True)

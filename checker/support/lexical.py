@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from checker.figures import canonical_figures
 from checker.model import Support
 from checker.settings import SupportSettings
 from checker.support import label_for
@@ -79,11 +81,14 @@ class LexicalReading:
         return tuple(m.explain() for m in self.mismatches)
 
 
+# A claim judged part by part reads each part once for its score and once for its
+# reasons (judge.py): the second read is a hit.
+@lru_cache(maxsize=256)
 def read_pair(claim: str, text: str, k: int = TOP_SENTENCES) -> LexicalReading:
     source = analyse_source(text)
-    candidates = Candidates(source.sentences, tuple(source.index.rank(claim, k)))
+    candidates = Candidates(source.sentences, tuple(source.index.rank(canonical_figures(claim), k)))
     alignment = align(claim, candidates, lambda word: idf(word, source))
-    found = find_mismatches(alignment)
+    found = find_mismatches(alignment, source.folded)
     return LexicalReading(candidates, signals(claim, source, candidates, found), alignment, found)
 
 

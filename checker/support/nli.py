@@ -81,6 +81,7 @@ class NliScorer:
             ) from None
         self.model.eval()
         self.entailment = entailment_index(self.model.config.label2id, path)
+        self.contradiction = contradiction_index(self.model.config.label2id)
         self.max_tokens = min(int(getattr(self.tokenizer, "model_max_length", MAX_TOKENS)), 512)
         self.cache = SupportCache()
         self._lock = threading.Lock()
@@ -112,9 +113,31 @@ class NliScorer:
             for score, candidates in zip(best, found, strict=True)
         ]
 
+    def premise_verdicts(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[float, float, str]]:
+        """Per (claim, text): the best entailment, the strongest contradiction (0 for a
+        two-way model) and the premise that gave the deciding one."""
+        found = [find_candidates(claim, text) for claim, text in pairs]
+        jobs = [(i, p, c) for i, ((c, _), f) in enumerate(zip(pairs, found, strict=True))
+                for p in premises(f)]  # fmt: skip
+        rows = self.probabilities([(p, h) for _, p, h in jobs])
+        out = [(0.0, 0.0, "") for _ in pairs]
+        for (i, premise, _), row in zip(jobs, rows, strict=True):
+            entailed, contradicted, passage = out[i]
+            if row[self.entailment] > entailed:
+                entailed, passage = row[self.entailment], premise
+            if self.contradiction is not None and row[self.contradiction] > contradicted:
+                contradicted = row[self.contradiction]
+                passage = passage if entailed >= contradicted else premise
+            out[i] = (entailed, contradicted, passage)
+        return out
+
     def entailment_probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         """P(premise entails hypothesis) for each (premise, hypothesis), in batches."""
-        out: list[float] = []
+        return [row[self.entailment] for row in self.probabilities(pairs)]
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """The model's label probabilities for each (premise, hypothesis), in batches."""
+        out: list[list[float]] = []
         torch = self._torch
         with self._lock, torch.inference_mode():
             for start in range(0, len(pairs), BATCH):
@@ -128,8 +151,16 @@ class NliScorer:
                     return_tensors="pt",
                 )
                 logits = self.model(**encoded).logits
-                out.extend(float(v) for v in logits.softmax(dim=-1)[:, self.entailment])
+                out.extend([float(v) for v in row] for row in logits.softmax(dim=-1))
         return out
+
+
+def contradiction_index(label2id: dict[str, int]) -> int | None:
+    """Which output means "contradiction", if the model has one (three-way models)."""
+    for label, index in label2id.items():
+        if label.strip().lower().startswith("contradict"):
+            return int(index)
+    return None
 
 
 def entailment_index(label2id: dict[str, int], path: Path) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.support.alignment import IRREGULAR, REACH, Alignment, Token
+from checker.support.alignment import IRREGULAR, REACH, Alignment, Token, token_key
 
 # Words allowed between a verb and its argument: "the company *was* fined *by the* council".
 _FILLERS = frozenset(
@@ -24,7 +24,9 @@ _AUXILIARIES = frozenset({"be", "have", "do"})
 _PAST_FORMS = frozenset(form for form, lemma in IRREGULAR.items() if lemma not in _AUXILIARIES)
 # Verbs whose past is their present: "Wales beat Hungary".
 _SAME_PAST = frozenset("beat hit cut put set hurt cost bid quit let shut spread cast upset".split())
-_IRREGULAR_LEMMAS = (frozenset(IRREGULAR.values()) - _AUXILIARIES) | _SAME_PAST
+_IRREGULAR_LEMMAS = frozenset(
+    token_key(lemma) for lemma in (frozenset(IRREGULAR.values()) - _AUXILIARIES) | _SAME_PAST
+)
 
 
 def swapped_roles(alignment: Alignment) -> Iterator[tuple[str, str]]:

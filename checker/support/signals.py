@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.evidence.retrieval import PassageIndex
+from checker.figures import canonical_figures
 from checker.support.candidates import Candidates, source_sentences
 from checker.support.mismatches import Mismatch, MismatchKind
 from checker.text import STOPWORDS, content_words, entities, fold, numbers, words
@@ -66,21 +67,28 @@ class SourceAnalysis:
 # Small: a source can be megabytes, and the claims citing one source come together.
 @lru_cache(maxsize=16)
 def analyse_source(text: str) -> SourceAnalysis:
-    """Split and index a source once; several claims citing it reuse the result."""
+    """Split and index a source once; several claims citing it reuse the result.
+
+    The index holds the sentences with figures by value ("$4,200 million" and "$4.2
+    billion" are one word, "Oct. 27" and "27 October" the same words): query it with
+    `canonical_figures(claim)`."""
     sentences = tuple(source_sentences(text))
-    index = PassageIndex(sentences)
+    canonical = [canonical_figures(s) for s in sentences]
+    index = PassageIndex(canonical)
     terms = frozenset(t for counts in index.terms for t in counts)
     return SourceAnalysis(
         sentences=sentences,
         index=index,
         terms=terms,
-        numbers=frozenset(_number_keys(text)),
-        folded=f" {fold(text)} ",
+        numbers=frozenset(n for s in canonical for n in _number_keys(s, canonical=True)),
+        folded=f" {fold(' '.join(canonical))} ",
     )
 
 
-def _number_keys(text: str) -> set[str]:
-    # "41.3 %" and "41.3%", "-10" (from a date 2004-10-19) and "10" should match.
+def _number_keys(text: str, *, canonical: bool = False) -> set[str]:
+    # Figures by value ("$4,200 million" = "$4.2 billion"); "41.3 %" and "41.3%", "-10"
+    # (from a date 2004-10-19) and "10" should match.
+    text = text if canonical else canonical_figures(text)
     return {n.strip("+-%") for n in numbers(text)} - {""}
 
 
@@ -113,6 +121,7 @@ def signals(
     """The lexical signals of `claim` against `source`, in SIGNAL_NAMES order.
 
     `mismatches` are those found in the claim's aligned passage (`find_mismatches`)."""
+    claim = canonical_figures(claim)
     claim_words = content_words(claim)
     query = set(claim_words)
     count = max(len(source.sentences), 1)
@@ -135,7 +144,7 @@ def signals(
     if ranked:
         last = min(ranked[0] + NEARBY + 1, len(source.sentences))
         nearby = union(range(max(ranked[0] - NEARBY, 0), last))
-    top5_text = " ".join(source.sentences[i] for i in ranked[:5])
+    top5_text = canonical_figures(" ".join(source.sentences[i] for i in ranked[:5]))
     top5_words = words(top5_text)
     top5_prefixes = {w[:PREFIX_LETTERS] for w in top5_words}
     plain_words = {w for w in words(claim) if w not in STOPWORDS and len(w) > 1}

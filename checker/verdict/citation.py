@@ -118,12 +118,19 @@ def _seen(
         parts.append(evidence_conditions(change, settings))
     source = reading.source
     if support is not None:
-        parts.append(support_conditions(support, quote_missing=quote_missing))
+        parts.append(
+            support_conditions(support, quote_missing=quote_missing, co_cited=citation.co_cited)
+        )
         unsupported = support.label is SupportLabel.UNSUPPORTED
         if reading.moved and citation.evidence is None and unsupported:
             # Nothing says the cited page moved here: the claim is not on it.
             source = ([s for s in source[0] if s.kind is not FlagKind.MOVED], source[1])
     conditions, judged = combine(source, *parts)
     return CitationOutcome(
-        citation.id, conditions, judged | {FlagKind.UNREADABLE}, anchored, support
+        citation.id,
+        conditions,
+        judged | {FlagKind.UNREADABLE},
+        anchored,
+        support,
+        co_cited=citation.co_cited,
     )

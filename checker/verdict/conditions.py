@@ -137,28 +137,43 @@ def evidence_conditions(
 
 
 def support_conditions(
-    support: Support, *, quote_missing: bool = False
+    support: Support, *, quote_missing: bool = False, co_cited: bool = False
 ) -> tuple[list[FlagSpec], frozenset[FlagKind]]:
+    """`unsupported` holds when a part of the claim is contradicted or shares nothing
+    with the source (judge.py), or the editor's quote is not on the page. Support that
+    is only not confirmed is shown, never flagged. A claim the article also cites other
+    sources for is judged with them once all are written (store.claim_groups): here
+    only a missing quote, the citation's own problem, is flagged."""
+    unsupported = [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, support_detail(support))]
+    if quote_missing:
+        unsupported[0].detail["quote_not_found"] = True
+        return unsupported, frozenset({FlagKind.UNSUPPORTED})
+    if co_cited:
+        return [], frozenset()
+    if support.label is SupportLabel.UNSUPPORTED:
+        return unsupported, frozenset({FlagKind.UNSUPPORTED})
+    return [], frozenset({FlagKind.UNSUPPORTED})
+
+
+def support_detail(support: Support, *, reason: str = "", part: str = "") -> dict[str, Any]:
+    """What an `unsupported` flag shows: the part no source supports, the reason (which
+    quotes the passage read) and the claim's parts."""
+    weakest = support.weakest
     detail: dict[str, Any] = {
         "score": round(support.score, 3),
         "label": support.label.value,
         "passages": list(support.passages[:3]),
         "backend": support.backend,
+        "reason": reason or support.reason,
+        "part": part or (weakest.text if weakest else ""),
     }
     if support.mismatches:
         detail["mismatches"] = list(support.mismatches)
-    if quote_missing:
-        detail["quote_not_found"] = True
-        return [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, detail)], frozenset(
-            {FlagKind.UNSUPPORTED}
-        )
-    if support.label is SupportLabel.UNSUPPORTED:
-        return [FlagSpec(FlagKind.UNSUPPORTED, Severity.MEDIUM, detail)], frozenset(
-            {FlagKind.UNSUPPORTED}
-        )
-    if support.label is SupportLabel.SUPPORTED:
-        return [], frozenset({FlagKind.UNSUPPORTED})
-    return [], frozenset()  # uncertain: neither open nor resolve
+    if len(support.parts) > 1:
+        detail["parts"] = [
+            {"text": p.text, "label": p.label.value, "reason": p.reason} for p in support.parts
+        ]
+    return detail
 
 
 def combine(

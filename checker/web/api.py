@@ -147,12 +147,15 @@ async def list_articles(request: web.Request) -> web.Response:
     after = parse_id(after_text) if after_text else None
     if after_text and after is None:
         return fail(400, f"after must be an id from 1 to {MAX_ID}")
+    support = request.query.get("support", "").strip()
+    if support and support not in stats.SUPPORT_STATES:
+        return fail(400, f"support must be one of {', '.join(stats.SUPPORT_STATES)}")
     try:
         limit = _limit(request)
     except QueryError as exc:
         return fail(400, str(exc))
     rows, next_after = await request.app[DB].read(
-        lambda s: stats.article_page(s, after_id=after, limit=limit)
+        lambda s: stats.article_page(s, after_id=after, limit=limit, support=support)
     )
     return answer(ArticlePage, {"items": rows, "next_after": next_after})
 
@@ -176,6 +179,7 @@ async def get_citation_archive(request: web.Request) -> web.Response:
 async def get_overview(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.overview, request.app[CLOCK]())
     data["open_flags"] = await request.app[COUNTS].get()
+    data["claims"] = await request.app[COUNTS].support()
     return answer(Overview, data)
 
 

@@ -53,6 +53,16 @@ class Source(Reply):
     archived_url: str | None
 
 
+class ClaimPart(Reply):
+    """One fact of a claim, as one source reads it."""
+
+    text: str
+    label: SupportLabel
+    score: float | None
+    reason: str | None = Field(description="why not supported, quoting the passage read")
+    passage: str | None
+
+
 class Citation(Reply):
     """A claim of an article attributed to a source, with its last support result."""
 
@@ -69,6 +79,13 @@ class Citation(Reply):
     support_passage: str | None = Field(description="the source passage the claim aligns with")
     support_mismatches: list[str] | None = Field(
         description="what that passage contradicts: 'claim says 21, source says 12', ..."
+    )
+    support_reason: str | None = Field(
+        description="why the claim is unsupported or not confirmed, quoting the passage read "
+        "(with the sentence's other sources, when it cites several)"
+    )
+    support_parts: list[ClaimPart] = Field(
+        description="the claim's facts as this citation's source reads them"
     )
     support_backend: str | None
     verified_at: Time | None = Field(
@@ -226,6 +243,9 @@ class ArticleRow(Article):
     citations: Count = Field(description="citations in force (not retired)")
     open_flags: Count
     worst_severity: Severity | None
+    not_confirmed: Count = Field(
+        description="citations whose claim is not confirmed: weak support, no flag"
+    )
 
 
 class ArticlePage(Reply):

@@ -82,6 +82,15 @@ class Worker(Reply):
     alive: bool = Field(description="beat recently and did not stop")
 
 
+class ClaimCounts(Reply):
+    """Citations in force by how their source supports the claim."""
+
+    supported: Count
+    not_confirmed: Count = Field(description="weak support and no reason to flag: never alerted")
+    unsupported: Count = Field(description="flagged: a part contradicted or sharing nothing")
+    unscored: Count = Field(description="not judged yet")
+
+
 class Overview(Reply):
     """Counts, the last 12 weeks of flags, the last 24 hours of checks, worker status."""
 
@@ -92,6 +101,7 @@ class Overview(Reply):
     hourly_checks: list[HourCount]
     workers: list[Worker] | None = Field(description="null where heartbeats are not recorded")
     open_flags: Counts
+    claims: ClaimCounts
 
 
 class DestinationStatus(Reply):

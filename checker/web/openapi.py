@@ -191,6 +191,11 @@ PATHS: dict[str, Any] = {
             parameters=[
                 _q("after", ID, "next_after of the previous page"),
                 _q("limit", LIMIT, "rows per page"),
+                _q(
+                    "support",
+                    {"type": "string", "enum": ["supported", "not_confirmed", "unsupported"]},
+                    "only articles with a citation of this support label",
+                ),
             ],
         )
     },

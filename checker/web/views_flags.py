@@ -40,6 +40,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
     except QueryError as exc:
         page, error = dashboard.QueuePage([], None), str(exc)
     counts = await request.app[COUNTS].get()
+    support = await request.app[COUNTS].support()
     kept = {k: v for k, v in filters.items() if v}
     next_url = f"/?{urlencode(kept | {'cursor': page.next_cursor})}" if page.next_cursor else None
     return render(
@@ -50,6 +51,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
         error=error,
         filters=filters,
         counts=counts,
+        not_confirmed=support["not_confirmed"],
         kinds=FLAG_KINDS,
         severities=SEVERITIES,
         statuses=dashboard.QUEUE_STATUSES,

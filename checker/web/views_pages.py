@@ -45,10 +45,14 @@ async def overview_page(request: web.Request) -> web.StreamResponse:
 async def articles_page(request: web.Request) -> web.StreamResponse:
     after_text = request.query.get("after", "")
     after = parse_id(after_text)
+    support = request.query.get("support", "")
+    if support not in ("", *stats.SUPPORT_STATES):
+        support = ""
+    size = request.app[SETTINGS].web.page_size
     rows, next_after = await request.app[DB].read(
-        lambda s: stats.article_page(s, after_id=after, limit=request.app[SETTINGS].web.page_size)
+        lambda s: stats.article_page(s, after_id=after, limit=size, support=support)
     )
-    return render(request, "articles.html", rows=rows, next_after=next_after)
+    return render(request, "articles.html", rows=rows, next_after=next_after, support=support)
 
 
 async def article_page(request: web.Request) -> web.StreamResponse:
