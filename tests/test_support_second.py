@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from test_support_llm import FakeLlm, completion
 
 from checker.model import SupportLabel
 from checker.settings import SupportSettings
@@ -32,29 +33,20 @@ SUPPORTED = "The prize was first awarded in 1968 to a Swiss chemist."
 
 
 def answer(verdict: str, confidence: float, reason: str = "") -> dict[str, Any]:
-    content = json.dumps({"verdict": verdict, "confidence": confidence, "reason": reason})
-    return {"choices": [{"message": {"content": content}}], "usage": {"total_tokens": 90}}
+    return completion(json.dumps({"verdict": verdict, "confidence": confidence, "reason": reason}))
 
 
-class Stub:
-    """An OpenAI-compatible endpoint answering from a script, recording each claim."""
+class Stub(FakeLlm):
+    """The llm backend's test endpoint, telling which claims it was asked about."""
 
-    def __init__(self) -> None:
-        self.script: list[Any] = []
-        self.claims: list[str] = []
-
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.json()
-        self.claims.append(body["messages"][-1]["content"].split("\n")[1])
-        action = self.script.pop(0) if self.script else answer("partially_supported", 0.5)
-        if isinstance(action, int):
-            return web.Response(status=action)
-        return web.json_response(action)
+    @property
+    def claims(self) -> list[str]:
+        return [r["messages"][-1]["content"].split("\n")[1] for r in self.requests]
 
 
 @pytest.fixture
 async def stub() -> AsyncIterator[tuple[Stub, str]]:
-    endpoint = Stub()
+    endpoint = Stub(script=[])
     app = web.Application()
     app.router.add_post("/v1/chat/completions", endpoint.handle)
     server = TestServer(app, host="127.0.0.1")
