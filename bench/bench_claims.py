@@ -50,12 +50,16 @@ _META = re.compile(r"^\(meta data\) [A-Z ]+: ")
 GOALS = "goals: supported flagged <= 3%; not supported flagged with a reason >= 60%; edits >= 80%"
 
 
+def row_id(row: dict[str, Any]) -> str:
+    meta = row["meta"] if isinstance(row["meta"], dict) else ast.literal_eval(row["meta"])
+    return str(meta["id"])
+
+
 def wice_rows(split: str) -> list[dict[str, Any]]:
     rows = []
     for line in (WICE / "claim-dev.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        meta = row["meta"] if isinstance(row["meta"], dict) else ast.literal_eval(row["meta"])
-        if split_of(f"wice:{meta['id']}") != split:
+        if split_of(f"wice:{row_id(row)}") != split:
             continue
         text = "\n".join(_META.sub("", s) for s in row["evidence"])
         rows.append(
@@ -82,8 +86,7 @@ def token_rows(split: str) -> list[dict[str, Any]]:
     for name in ("non-supported-tokens-train.jsonl", "non-supported-tokens-dev.jsonl"):
         for line in (WICE / name).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            meta = row["meta"] if isinstance(row["meta"], dict) else ast.literal_eval(row["meta"])
-            if split_of(f"wice:{meta['id'].split('-')[0]}") != split:
+            if split_of(f"wice:{row_id(row).split('-')[0]}") != split:
                 continue
             text = "\n".join(_META.sub("", s) for s in row["evidence"])
             rows.append(

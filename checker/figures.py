@@ -3,10 +3,10 @@
 "12,500" = "12500" = "12 500" = "12.500,0", "40 percent" = "40%" = "40 per cent",
 "$3 million" = "$3m" = "$3,000,000", "3.0" = "3", "3,5" (a decimal comma) = "3.5",
 "five" = "5", "4.2 billion dollars" = "US$4.2bn" = "$4,200 million", "800 metres" =
-"800 meters" = "800 m", "3rd" = "third"; dates and times too (checker.dates: "Oct. 27"
-= "27 October"). `canonical_figures` rewrites every figure of a text into one token per
-value, so that word-level comparisons (evidence keys, fingerprints, changed facts)
-see a formatting-only edit as no edit at all.
+"800 meters", "5 km" = "5 kilometres", "3rd" = "third"; dates and times too
+(checker.dates: "Oct. 27" = "27 October"). `canonical_figures` rewrites every figure of
+a text into one token per value, so that word-level comparisons (evidence keys,
+fingerprints, changed facts) see a formatting-only edit as no edit at all.
 
 Ambiguous spellings are read one way, consistently on both sides of a comparison, so a
 wrong reading can only make two different spellings of one value look different (a

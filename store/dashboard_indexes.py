@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Index, text
 from sqlmodel import col
 
-from store.tables import Flag, SourceCheck
+from store.tables import Citation, Flag, SourceCheck
 
 OPEN_QUEUE = Index(
     "ix_flag_open_queue",
@@ -39,3 +39,11 @@ FLAG_RESOLVED = Index(
     postgresql_where=text("resolved_at IS NOT NULL"),
 )
 CHECK_TIME = Index("ix_check_checked_at", col(SourceCheck.checked_at))
+# Claims not confirmed, counted on every queue page and listed by article.
+SUPPORT_LABEL = Index(
+    "ix_citation_support_label",
+    col(Citation.support_label),
+    col(Citation.article_id),
+    sqlite_where=text("retired_at IS NULL"),
+    postgresql_where=text("retired_at IS NULL"),
+)

@@ -121,7 +121,7 @@ def replace_source(
     citation.source_id, citation.key = target.id, key
     citation.evidence, citation.baseline_snapshot_id = None, None
     citation.support_score = citation.support_label = citation.support_passage = None
-    citation.support_mismatches = None
+    citation.support_mismatches = citation.support_parts = citation.support_reason = None
     citation.support_backend = citation.support_hash = None
     change = {"from": old.url, "to": url, "archived": use_archive}
     _audit(session, flag_id, "source_replaced", actor, now, change, note)

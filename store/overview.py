@@ -72,6 +72,14 @@ def article_page(
 SUPPORT_STATES = ("supported", "not_confirmed", "unsupported")
 
 
+def not_confirmed_count(session: Session) -> int:
+    """Live citations whose claim is not confirmed (ix_citation_support_label)."""
+    stmt = select(func.count()).where(
+        col(Citation.support_label) == "not_confirmed", col(Citation.retired_at).is_(None)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
 def support_counts(session: Session) -> dict[str, int]:
     """Live citations by support label ("unscored": not judged yet)."""
     rows = session.execute(

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from checker.ingest import load_articles
 from checker.model import Liveness, LivenessState, PartSupport, Support, SupportLabel
 from checker.outcome import CitationOutcome, SourceHealth, SourceOutcome
+from checker.verdict import support_conditions
 from store.articles import import_articles
 from store.claim_groups import co_cited_ids
 from store.db import Database
@@ -63,10 +64,16 @@ def part(text: str, label: SupportLabel, reason: str = "", kind: str = "") -> Pa
 
 
 def outcome(
-    source_id: int, citation_id: int, parts: list[PartSupport], at: datetime
+    source_id: int,
+    citation_id: int,
+    parts: list[PartSupport],
+    at: datetime,
+    *,
+    co_cited: bool = True,
 ) -> SourceOutcome:
     worst = max(parts, key=lambda p: p.label.rank)
     support = Support(0.5, worst.label, (), "lexical", parts=tuple(parts), reason=worst.reason)
+    conditions, judged = support_conditions(support, co_cited=co_cited)
     return SourceOutcome(
         source_id=source_id,
         checked_at=at,
@@ -75,7 +82,11 @@ def outcome(
         next_check_at=at + timedelta(days=1),
         interval_s=86_400,
         unchanged_checks=0,
-        citations=(CitationOutcome(citation_id, (), frozenset(), support=support, co_cited=True),),
+        citations=(
+            CitationOutcome(
+                citation_id, tuple(conditions), judged, support=support, co_cited=co_cited
+            ),
+        ),
         status=200,
         content_hash=f"h{at.isoformat()}",
     )
@@ -129,3 +140,28 @@ def test_a_part_is_flagged_only_once_every_source_was_read_and_none_supports_it(
         lambda s: [c.support_label for c in s.exec(select(Citation).order_by(col(Citation.id)))]
     )
     assert labels == ["supported", "supported"]
+
+
+def test_a_replaced_source_forgets_what_the_old_one_said_of_the_claim(
+    db: Database, tmp_path: Path
+) -> None:
+    from store.editing import replace_source
+
+    path = tmp_path / "a.md"
+    path.write_text(f"{CLAIM[:-1]} [1].\n\n[1] https://one.test/a\n")
+    db.run(lambda s: import_articles(s, load_articles(path, article_url="https://p.test/s"), T0))
+    [cited] = db.run(lambda s: list(s.exec(select(Citation))))
+    wrong = part(
+        SECOND, SupportLabel.UNSUPPORTED, "claim says April, source says May: “…”", "figure"
+    )
+    parts = [part(FIRST, SupportLabel.SUPPORTED), wrong]
+    db.run(
+        lambda s: record_outcome(s, outcome(cited.source_id, cited.id, parts, T0, co_cited=False))
+    )
+    [flag] = db.run(lambda s: list_flags(s, FlagFilter()))
+    later = T0 + timedelta(hours=1)
+    db.run(
+        lambda s: replace_source(s, flag["id"], actor="ed", now=later, new_url="https://two.test/b")
+    )
+    [after] = db.run(lambda s: list(s.exec(select(Citation))))
+    assert (after.support_parts, after.support_reason, after.support_label) == (None, None, None)

@@ -29,9 +29,9 @@ from checker.support.alignment import Token
 from checker.support.lexical import LexicalReading, read_pair
 from checker.support.mismatches import show_figure
 from checker.support.parts import Part, split_claim
-from checker.support.signals import SIGNAL_NAMES, analyse_source
+from checker.support.signals import SIGNAL_NAMES, SourceAnalysis, analyse_source
 from checker.support.together import judge_together
-from checker.text import entities, fold, numbers
+from checker.text import fold
 
 # A part whose words (idf-weighted) the whole source holds less of than this shares
 # nothing of substance with it: the wrong page, not weak evidence. On WiCE, half the
@@ -106,7 +106,7 @@ class ClaimJudge:
             passage=passage,
             backend=scored.backend,
         )
-        if shares_nothing(part.text, text, reading):
+        if shares_nothing(text, reading):
             reason = "the source shares nothing of substance with it" + (
                 f"; closest passage: {quote(passage)}" if passage else ""
             )
@@ -185,7 +185,7 @@ def quote(passage: str) -> str:
     return f"“{text}”"
 
 
-def shares_nothing(part: str, text: str, reading: LexicalReading) -> bool:
+def shares_nothing(text: str, reading: LexicalReading) -> bool:
     """Does the source share nothing of substance with this part: few of its words, and
     none of its names and figures when it gives any?"""
     if not reading.candidates.ranked:
@@ -195,12 +195,12 @@ def shares_nothing(part: str, text: str, reading: LexicalReading) -> bool:
         return True
     if coverage >= OFF_TOPIC_NAMELESS:
         return False
-    folded = f" {fold(text)} "
-    names = {w for name in entities(part) for w in fold(name).split() if len(w) > 2}
-    figures = numbers(part)
+    source = analyse_source(text)
+    names = [t for t in reading.alignment.claim if t.kind == "name" and len(t.text) > 2]
+    figures = [t for t in reading.alignment.claim if t.figure]
     if not names and not figures:
         return False
-    return not any(f" {w} " in folded for w in names) and not (figures & numbers(text))
+    return not any(_mentioned(t, source) for t in names + figures)
 
 
 def never_stated(reading: LexicalReading, text: str) -> tuple[str, tuple[str, ...]] | None:
@@ -211,21 +211,13 @@ def never_stated(reading: LexicalReading, text: str) -> tuple[str, tuple[str, ..
     source = analyse_source(text)
     names: list[str] = []
     for run in _name_runs(claim):
-        unseen = [
-            t
-            for t in run
-            if t.kind == "name" and len(t.text) > 2 and f" {fold(t.text)} " not in source.folded
-        ]
-        if unseen:  # "Houston, Tennessee": the page gives Houston, never Tennessee
+        # "Houston, Tennessee": the page gives Houston, never Tennessee
+        if any(t.kind == "name" and len(t.text) > 2 and not _mentioned(t, source) for t in run):
             names.append(" ".join(t.text for t in run))
     if names:
         named = tuple(dict.fromkeys(names[:3]))
         return "the source never mentions " + ", ".join(named), named
-    figures = [
-        show_figure(t)
-        for t in claim
-        if t.figure and t.text.lstrip("$€£¥₹").removesuffix("pct") not in source.numbers
-    ]
+    figures = [show_figure(t) for t in claim if t.figure and not _mentioned(t, source)]
     if figures:
         named = tuple(dict.fromkeys(figures[:3]))
         return "the source never states " + ", ".join(named), named
@@ -242,6 +234,13 @@ def closest_lacks(reading: LexicalReading) -> tuple[str, tuple[str, ...]]:
         shown = ", ".join(f"'{w}'" for w in missing[:4])
         return f"the closest passage does not say {shown}", missing
     return "weak support", ()
+
+
+def _mentioned(token: Token, source: SourceAnalysis) -> bool:
+    """Does the source give this name or figure anywhere (figures by value)?"""
+    if token.figure:
+        return token.text.lstrip("$€£¥₹").removesuffix("pct") in source.numbers
+    return f" {fold(token.text)} " in source.folded
 
 
 def _name_runs(tokens: Sequence[Token]) -> Iterator[list[Token]]:

@@ -7,7 +7,8 @@ page: a number, a name or a "not" elsewhere on the page says nothing about this 
   the passage has a different item of the same kind in the same slot, between the
   words that anchor the claim's item ("claim says 21, source says 12"). Kinds are
   kept apart: a year is never compared with an amount, nor metres with dollars. A
-  name counts only when the source never mentions it anywhere;
+  name the source gives elsewhere counts only where the passage says the rest of the
+  claim word for word;
 - negation: the claim negates a word the passage states plainly, or the reverse, in
   any of negation's forms and in the claim's context (negation.py);
 - polarity: the claim says "rose" where the passage says "fell" (negation.py);
@@ -35,8 +36,8 @@ from checker.support.roles import swapped_roles
 # loose paraphrase ("third cousin of Prince William" against "William and Harry's
 # third cousins") the names of the two sentences do not stand in for one another.
 NAME_COVERAGE = 0.7
-# Figures, months and units are compared only in a passage with this share of the
-# claim's words: below it, the passage is about something else.
+# Figures, months, units and names are compared only in a passage with this share of
+# the claim's words: below it, the passage is about something else.
 FIGURE_COVERAGE = 0.5
 # A passage that has this share of the rest of the claim says the same sentence: a name
 # the source gives elsewhere, put in place of the passage's own, still contradicts it.
@@ -143,6 +144,8 @@ def family_at(tokens: tuple[Token, ...], index: int) -> str:
 
 def substitutions(alignment: Alignment, mentioned: str = "") -> Iterator[Mismatch]:
     """Claim figures, names, months and units replaced by others in the same slot."""
+    if alignment.coverage < FIGURE_COVERAGE:
+        return  # the passage is not where the claim is: its figures and names say nothing of it
     claim, source = alignment.claim, alignment.source
     claim_counts = Counter(t.key for t in claim)
     source_counts = Counter(t.key for t in source)
@@ -157,8 +160,6 @@ def substitutions(alignment: Alignment, mentioned: str = "") -> Iterator[Mismatc
             end < len(claim) and family_at(claim, end) == kind and not alignment.found(claim[end])
         ):
             end += 1
-        if alignment.coverage < FIGURE_COVERAGE:
-            break  # the passage is not where the claim is: its figures say nothing of it
         if kind == "name" and _rest_coverage(alignment, i, end) < NAME_COVERAGE:
             i = end
             continue  # a loose paraphrase: its names need not line up with the passage's

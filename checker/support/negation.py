@@ -29,10 +29,10 @@ _DENYING = {
     "to": "refuse decline fail unable yet hesitate cease neglect",
     "from": "prohibit ban bar forbid prevent block stop exclude exempt restrict keep refrain",
 }
-DENYING_TO = frozenset(token_key(w) for w in _DENYING["to"].split()) | {"refus", "declin"}
-DENYING_FROM = frozenset(token_key(w) for w in _DENYING["from"].split()) | {"bann", "barr"}
+DENYING_TO = frozenset(token_key(w) for w in _DENYING["to"].split())
+DENYING_FROM = frozenset(token_key(w) for w in _DENYING["from"].split())
 # Verbs that deny their object directly: "denied the charges", "rejected the offer".
-DENYING_OBJECT = frozenset(token_key(w) for w in "deny denied reject rejected".split())
+DENYING_OBJECT = frozenset(token_key(w) for w in ("deny", "reject"))
 # After a negator, words that are part of it, not what it bears on: "no longer", "no
 # more", "no one", "not only … but".
 _PART_OF_NEGATOR = frozenset({"longer", "more", "one", "1"})

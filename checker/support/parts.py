@@ -50,7 +50,7 @@ _CLAUSE_STARTS = frozenset("he she they it we i his her their its the this these
 # A finite verb, as far as spelling tells ("married", "was", "became", "won").
 _VERBS = frozenset(
     """
-    is are was were has have had will would can could did does do became become won lost
+    is are was were has have had will would can could did does do become won lost
     made took gave went came left rose fell grew held led paid met sold bought built saw
     told said began wrote ran kept found brought became beat hit cut set put spent sent cost
     signed died married joined moved served played released founded opened closed

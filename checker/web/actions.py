@@ -13,7 +13,7 @@ from checker.model import FlagKind
 from store import editing
 from store.dashboard import Cursor, QueryError, QueueFilter, open_counts
 from store.db import Database
-from store.overview import support_counts
+from store.overview import not_confirmed_count
 
 ACTIONS = (*editing.FLAG_ACTIONS, "recheck", "replace")
 FLAG_KINDS = tuple(k.value for k in FlagKind)
@@ -90,7 +90,7 @@ class OpenCounts:
     def __init__(self, db: Database, clock: Callable[[], datetime], ttl_s: float = 10.0) -> None:
         self.db, self.clock, self.ttl = db, clock, timedelta(seconds=ttl_s)
         self._value: dict[str, dict[str, int]] | None = None
-        self._support: dict[str, int] | None = None
+        self._not_confirmed: int | None = None
         self._at: datetime | None = None
 
     async def get(self) -> dict[str, dict[str, int]]:
@@ -98,17 +98,17 @@ class OpenCounts:
         assert self._value is not None
         return self._value
 
-    async def support(self) -> dict[str, int]:
-        """Live citations by support label: "not confirmed" is counted, never flagged."""
+    async def not_confirmed(self) -> int:
+        """Live citations whose claim is not confirmed: counted, never flagged."""
         await self._refresh()
-        assert self._support is not None
-        return self._support
+        assert self._not_confirmed is not None
+        return self._not_confirmed
 
     async def _refresh(self) -> None:
         now = self.clock()
         if self._value is None or self._at is None or now - self._at >= self.ttl:
             self._value = await self.db.read(open_counts)
-            self._support, self._at = await self.db.read(support_counts), now
+            self._not_confirmed, self._at = await self.db.read(not_confirmed_count), now
 
     def invalidate(self) -> None:
         self._value = None

@@ -179,7 +179,7 @@ async def get_citation_archive(request: web.Request) -> web.Response:
 async def get_overview(request: web.Request) -> web.Response:
     data = await request.app[DB].read(stats.overview, request.app[CLOCK]())
     data["open_flags"] = await request.app[COUNTS].get()
-    data["claims"] = await request.app[COUNTS].support()
+    data["claims"] = await request.app[DB].read(stats.support_counts)
     return answer(Overview, data)
 
 

@@ -40,7 +40,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
     except QueryError as exc:
         page, error = dashboard.QueuePage([], None), str(exc)
     counts = await request.app[COUNTS].get()
-    support = await request.app[COUNTS].support()
+    not_confirmed = await request.app[COUNTS].not_confirmed()
     kept = {k: v for k, v in filters.items() if v}
     next_url = f"/?{urlencode(kept | {'cursor': page.next_cursor})}" if page.next_cursor else None
     return render(
@@ -51,7 +51,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
         error=error,
         filters=filters,
         counts=counts,
-        not_confirmed=support["not_confirmed"],
+        not_confirmed=not_confirmed,
         kinds=FLAG_KINDS,
         severities=SEVERITIES,
         statuses=dashboard.QUEUE_STATUSES,

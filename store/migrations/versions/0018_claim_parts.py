@@ -24,6 +24,14 @@ def upgrade() -> None:
     op.execute(
         "UPDATE citation SET support_label = 'not_confirmed' WHERE support_label = 'uncertain'"
     )
+    op.create_index(
+        "ix_citation_support_label",
+        "citation",
+        ["support_label", "article_id"],
+        unique=False,
+        sqlite_where=sa.text("retired_at IS NULL"),
+        postgresql_where=sa.text("retired_at IS NULL"),
+    )
     op.create_table(
         "daily_usage",
         sa.Column("day", sa.Date(), nullable=False),
@@ -35,6 +43,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("daily_usage")
+    op.drop_index(
+        "ix_citation_support_label",
+        table_name="citation",
+        sqlite_where=sa.text("retired_at IS NULL"),
+        postgresql_where=sa.text("retired_at IS NULL"),
+    )
     op.execute(
         "UPDATE citation SET support_label = 'uncertain' WHERE support_label = 'not_confirmed'"
     )
