@@ -29,7 +29,7 @@ from checker.support.alignment import Token
 from checker.support.lexical import LexicalReading, read_pair
 from checker.support.mismatches import show_figure
 from checker.support.parts import Part, split_claim
-from checker.support.signals import SIGNAL_NAMES, SourceAnalysis, analyse_source
+from checker.support.signals import SIGNAL_NAMES, SourceAnalysis
 from checker.support.together import judge_together
 from checker.text import fold
 
@@ -106,7 +106,7 @@ class ClaimJudge:
             passage=passage,
             backend=scored.backend,
         )
-        if shares_nothing(text, reading):
+        if shares_nothing(reading):
             reason = "the source shares nothing of substance with it" + (
                 f"; closest passage: {quote(passage)}" if passage else ""
             )
@@ -126,7 +126,7 @@ class ClaimJudge:
                 kind=str(contradiction.kind.value),
                 named=(contradiction.claim or contradiction.source,),
             )
-        unstated = never_stated(reading, text)
+        unstated = never_stated(reading)
         if scored.score >= self.settings.supported_threshold and not unstated:
             return base
         weak = (
@@ -185,7 +185,7 @@ def quote(passage: str) -> str:
     return f"“{text}”"
 
 
-def shares_nothing(text: str, reading: LexicalReading) -> bool:
+def shares_nothing(reading: LexicalReading) -> bool:
     """Does the source share nothing of substance with this part: few of its words, and
     none of its names and figures when it gives any?"""
     if not reading.candidates.ranked:
@@ -195,7 +195,7 @@ def shares_nothing(text: str, reading: LexicalReading) -> bool:
         return True
     if coverage >= OFF_TOPIC_NAMELESS:
         return False
-    source = analyse_source(text)
+    source = _source_of(reading)
     names = [t for t in reading.alignment.claim if t.kind == "name" and len(t.text) > 2]
     figures = [t for t in reading.alignment.claim if t.figure]
     if not names and not figures:
@@ -203,12 +203,12 @@ def shares_nothing(text: str, reading: LexicalReading) -> bool:
     return not any(_mentioned(t, source) for t in names + figures)
 
 
-def never_stated(reading: LexicalReading, text: str) -> tuple[str, tuple[str, ...]] | None:
+def never_stated(reading: LexicalReading) -> tuple[str, tuple[str, ...]] | None:
     """The names and figures of the part the source never gives, anywhere, and why: "the
     source never mentions Beyoncé", "the source never states $90 million"; None when it
     has them all."""
     claim = reading.alignment.claim
-    source = analyse_source(text)
+    source = _source_of(reading)
     names: list[str] = []
     for run in _name_runs(claim):
         # "Houston, Tennessee": the page gives Houston, never Tennessee
@@ -234,6 +234,11 @@ def closest_lacks(reading: LexicalReading) -> tuple[str, tuple[str, ...]]:
         shown = ", ".join(f"'{w}'" for w in missing[:4])
         return f"the closest passage does not say {shown}", missing
     return "weak support", ()
+
+
+def _source_of(reading: LexicalReading) -> SourceAnalysis:
+    assert reading.source is not None  # read_pair always sets it
+    return reading.source
 
 
 def _mentioned(token: Token, source: SourceAnalysis) -> bool:

@@ -21,7 +21,7 @@ from checker.support.calibration import LogisticModel
 from checker.support.candidates import TOP_SENTENCES, Candidates
 from checker.support.fitted import LEXICAL_MODEL
 from checker.support.mismatches import Mismatch, find_mismatches
-from checker.support.signals import SIGNAL_NAMES, analyse_source, idf, signals
+from checker.support.signals import SIGNAL_NAMES, SourceAnalysis, analyse_source, idf, signals
 
 # Passages reported as evidence: the best two sentences, enough to show a two-part match.
 EVIDENCE_PASSAGES = 2
@@ -66,6 +66,7 @@ class LexicalReading:
     signals: list[float]
     alignment: Alignment = EMPTY
     mismatches: tuple[Mismatch, ...] = ()
+    source: SourceAnalysis | None = None  # the source as analysed for this reading
 
     @property
     def passages(self) -> tuple[str, ...]:
@@ -89,7 +90,8 @@ def read_pair(claim: str, text: str, k: int = TOP_SENTENCES) -> LexicalReading:
     candidates = Candidates(source.sentences, tuple(source.index.rank(canonical_figures(claim), k)))
     alignment = align(claim, candidates, lambda word: idf(word, source))
     found = find_mismatches(alignment, source.folded)
-    return LexicalReading(candidates, signals(claim, source, candidates, found), alignment, found)
+    found_signals = signals(claim, source, candidates, found)
+    return LexicalReading(candidates, found_signals, alignment, found, source)
 
 
 class LexicalScorer:
